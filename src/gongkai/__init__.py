@@ -1,0 +1,34 @@
+"""gongkai: read 政府信息公开工作年度报告 into typed, checked data.
+
+>>> import gongkai
+>>> report = gongkai.parse(text)          # doctest: +SKIP
+>>> gongkai.to_record(report)["requests.new.total"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from .errors import Diagnostic, ParseError
+from .model import Figure, Paragraph, Report, Row, Section, Table
+from .pipeline import parse
+from .record import to_dict, to_record
+from .variants import Variant, register, variants
+
+__all__ = [
+    "parse",
+    "to_record",
+    "to_dict",
+    "ParseError",
+    "Diagnostic",
+    "Report",
+    "Section",
+    "Paragraph",
+    "Table",
+    "Row",
+    "Figure",
+    "Variant",
+    "variants",
+    "register",
+    "__version__",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,299 @@
+"""Model stage: the grammar's parse tree → a :class:`~gongkai.model.Report`.
+
+The tree says which line is which row; the variant's data says what the row means; this module
+places each row's cells into columns (:func:`gongkai.cells.place`), reads the figures and records
+every deviation as a :class:`~gongkai.errors.Diagnostic`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from lark import Token, Tree
+
+from .cells import Placement, place, read_value
+from .errors import Diagnostic
+from .grammar import Skipped
+from .layout import Cell, Line
+from .model import Figure, Paragraph, Report, Row, Section, Table
+from .variants import RowSpec, TableSpec, Variant
+
+__all__ = ["build_report"]
+
+_SECTION_RULES = {f"section{n}": n for n in range(1, 7)}
+_TABLE_OF_SECTION = {2: "active", 3: "requests", 4: "appeals"}
+_TABLE_NUMERAL = {"active": "二", "requests": "三", "appeals": "四"}
+
+_TITLE_END = re.compile(r"政府信息公开[^。，,]{0,8}(?:年度报告|年报)$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_TITLE_SUFFIX = re.compile(r"(?:关于)?(?:的)?政府信息公开[^。，,]{0,8}(?:年度报告|年报)$")
+_HEADING_NUMBER = re.compile(r"^\s*#*\s*[一二三四五六1-6]\s*[、.．:：]?\s*")
+_MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\[bookmark:[^\]]*\]")
+
+
+def _clean(raw: str) -> str:
+    """A prose line as printed, without markdown marks, artefacts and surrounding space."""
+    text = _MD_MARKS.sub("", raw).strip()
+    if text.startswith("**") and text.endswith("**") and len(text) > 4:
+        text = text[2:-2].strip()
+    return text
+
+
+def build_report(
+    lines: Sequence[Line], tree: Tree[Token], skipped: Iterable[Skipped], variant: Variant
+) -> Report:
+    """Turn the parse tree of ``lines`` into a report of ``variant``."""
+    diags: list[Diagnostic] = []
+    sections: list[Section] = []
+    tables: dict[str, Table] = {}
+    preamble: list[Paragraph] = []
+
+    def line_of(tok: Token) -> Line:
+        return lines[(tok.line or 1) - 1]
+
+    for sub in tree.children:
+        if not isinstance(sub, Tree):
+            continue
+        if sub.data == "preamble":
+            preamble = _prose(sub, line_of, diags, "the preamble")
+            continue
+        number = _SECTION_RULES.get(str(sub.data))
+        if number is None:
+            continue
+        if not sub.children:
+            diags.append(
+                Diagnostic(
+                    "missing-section",
+                    f"section {number} ({_section_title(variant, number)}) not found",
+                    None,
+                    "warning",
+                    expected=(_section_title(variant, number),),
+                )
+            )
+            continue
+        head = sub.children[0]
+        assert isinstance(head, Token)
+        hl = line_of(head)
+        paragraphs: list[Paragraph] = []
+        for part in sub.children[1:]:
+            if not isinstance(part, Tree):
+                continue
+            if str(part.data).startswith("prose"):
+                paragraphs = _prose(part, line_of, diags, f"section {number}")
+            else:
+                tname = _TABLE_OF_SECTION.get(number)
+                spec = variant.table(tname) if tname else None
+                if spec is not None:
+                    table = _table(spec, part, line_of, diags)
+                    if table is not None:
+                        tables[spec.name] = table
+        title = _HEADING_NUMBER.sub("", _clean(hl.raw)) or _clean(hl.raw)
+        sections.append(Section(number, title, hl.line, tuple(paragraphs)))
+
+    for spec in variant.tables:
+        if spec.name not in tables:
+            diags.append(
+                Diagnostic(
+                    "missing-table",
+                    f"table {_TABLE_NUMERAL.get(spec.name, spec.name)} ({spec.title}) not found",
+                    None,
+                    "warning",
+                )
+            )
+
+    for s in skipped:
+        diags.append(_skipped_diagnostic(s, line_of(s.token), variant))
+
+    title, agency, year = _title(preamble)
+    if title is None:
+        diags.append(Diagnostic("missing-title", "no report title (…政府信息公开工作年度报告) found", 1, "info"))
+    layouts = sorted({ln.layout for ln in lines if ln.layout != "text"})
+    diags.sort(key=lambda d: (d.line if d.line is not None else 0))
+    return Report(
+        title=title,
+        agency=agency,
+        year=year,
+        edition=variant.edition,
+        layout="+".join(layouts) if layouts else "text",
+        sections=tuple(sections),
+        active=tables.get("active"),
+        requests=tables.get("requests"),
+        appeals=tables.get("appeals"),
+        diagnostics=tuple(diags),
+        preamble=tuple(preamble),
+        variant=variant.name,
+    )
+
+
+def _section_title(variant: Variant, number: int) -> str:
+    titles = variant.section_titles
+    numeral = "一二三四五六"[number - 1]
+    return f"{numeral}、{titles[number - 1]}" if len(titles) >= number else numeral
+
+
+def _prose(tree: Tree[Token], line_of: object, diags: list[Diagnostic], where: str) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for tok in tree.children:
+        if not isinstance(tok, Token):
+            continue
+        ln = line_of(tok)  # type: ignore[operator]
+        if tok.type == "ROW":
+            text = "\t".join(c.raw.strip() for c in ln.labels + ln.values)
+            out.append(Paragraph(text, ln.line))
+            has_figures = any(c.text for c in ln.values)
+            diags.append(
+                Diagnostic(
+                    "stray-row",
+                    f"table row outside the tables in {where}: {ln.label or ln.text.strip()}"[:120],
+                    ln.line,
+                    "warning" if has_figures else "info",
+                    raw=ln.raw,
+                )
+            )
+        else:
+            out.append(Paragraph(_clean(ln.raw), ln.line, item=tok.type == "SUBITEM"))
+    return out
+
+
+def _tokens(tree: Tree[Token]) -> list[Token]:
+    return [t for t in tree.scan_values(lambda v: isinstance(v, Token))]
+
+
+def _table(spec: TableSpec, tree: Tree[Token], line_of: object, diags: list[Diagnostic]) -> Table | None:
+    toks = _tokens(tree)
+    if not toks:
+        return None
+    first_line = line_of(toks[0]).line  # type: ignore[operator]
+    # A terminal's lines, in order; several lines of one terminal (table 四's figures) join up.
+    entries: dict[str, list[Line]] = {}
+    for tok in toks:
+        if tok.type in spec.rows:
+            entries.setdefault(tok.type, []).append(line_of(tok))  # type: ignore[operator]
+    if not entries:
+        return Table(spec.name, spec.title, first_line, (), spec.prefix)
+    groups: dict[int, list[str]] = {}
+    for terminal in entries:
+        width = sum(len(rs.columns) for rs in spec.rows[terminal])
+        groups.setdefault(width, []).append(terminal)
+    placed: dict[str, Placement] = {}
+    for width, terminals in groups.items():
+        cells_rows = [[c for ln in entries[t] for c in ln.values] for t in terminals]
+        for t, p in zip(terminals, place(cells_rows, width)):
+            placed[t] = p
+
+    rows: list[Row] = []
+    for terminal, specs in spec.rows.items():
+        if terminal not in entries:
+            continue
+        lns = entries[terminal]
+        p = placed[terminal]
+        width = len(p.cells)
+        line0 = lns[0]
+        if p.note == "short":
+            diags.append(
+                Diagnostic(
+                    "cell-count",
+                    f"row {line0.label!r} has {width - p.cells.count(None)} of {width} cells "
+                    "(merged cells left out); its cells are aligned right",
+                    line0.line,
+                    "info",
+                    raw=line0.raw,
+                )
+            )
+        if p.extra:
+            diags.append(
+                Diagnostic(
+                    "extra-cells",
+                    f"row {line0.label!r} has more cells than its {width} columns; set aside: "
+                    + ", ".join(repr(c.raw.strip()) for c in p.extra),
+                    p.extra[0].line,
+                    "error",
+                    raw=" ".join(c.raw for c in p.extra),
+                )
+            )
+        i = 0
+        for rs in specs:
+            figs = []
+            for col in rs.columns:
+                cell = p.cells[i]
+                i += 1
+                figs.append(_figure(spec, rs, col, cell, diags))
+            label = line0.label if len(specs) == 1 else rs.label
+            rows.append(Row(rs.row, label, line0.line, tuple(figs)))
+    return Table(spec.name, spec.title, first_line, tuple(rows), spec.prefix)
+
+
+def _figure(spec: TableSpec, rs: RowSpec, col: str, cell: Cell | None, diags: list[Diagnostic]) -> Figure:
+    if cell is None:
+        return Figure(col, None, "", None, "blank")
+    value, kind = read_value(cell.text, money=col in rs.money)
+    if kind == "unreadable":
+        diags.append(
+            Diagnostic(
+                "unreadable-cell",
+                f"cell {spec.prefix}{rs.row}.{col} is not a figure: {cell.raw.strip()!r}",
+                cell.line,
+                "warning",
+                raw=cell.raw,
+            )
+        )
+    return Figure(col, value, cell.raw.strip(), cell.line, kind)
+
+
+def _expected_names(expected: Sequence[str], variant: Variant) -> tuple[str, ...]:
+    labels: dict[str, str] = {}
+    for t in variant.tables:
+        for terminal, specs in t.rows.items():
+            labels[terminal] = specs[0].group + specs[0].label if specs[0].group else specs[0].label
+    for n in range(1, 7):
+        labels[f"SEC{n}"] = _section_title(variant, n)
+    names = [labels.get(e, e) for e in expected if e not in ("TEXT", "ROW", "$END")]
+    return tuple(dict.fromkeys(names))
+
+
+def _skipped_diagnostic(s: Skipped, ln: Line, variant: Variant) -> Diagnostic:
+    has_figures = any(c.text for c in ln.values)
+    what = "row" if ln.kind == "row" else "line"
+    shown = (ln.label if ln.kind == "row" else ln.text)[:60]
+    return Diagnostic(
+        "unexpected-line",
+        f"{what} not expected here, skipped: {shown!r}"
+        + (" (its figures: " + ", ".join(c.text for c in ln.values if c.text) + ")" if has_figures else ""),
+        ln.line,
+        "error" if has_figures else "warning",
+        raw=ln.raw,
+        expected=_expected_names(s.expected, variant),
+    )
+
+
+def _title(preamble: Sequence[Paragraph]) -> tuple[str | None, str | None, int | None]:
+    texts = [p.text.strip() for p in preamble]
+    candidates = [i for i, t in enumerate(texts) if len(t) <= 60 and _TITLE_END.search(t)]
+    if not candidates:
+        candidates = [i for i, t in enumerate(texts) if len(t) <= 60 and "年度报告" in t]
+    # A whole title (year and agency on the line) wins over a bare "政府信息公开年报" crumb.
+    for i in candidates:
+        if _YEAR.search(texts[i]) and _agency(texts[i]):
+            return _title_parts(texts[i])
+    for i in candidates:
+        # A title split over lines: "2021年定海区…中心" / "政府信息公开工作年度报告".
+        title = texts[i]
+        j = i
+        while j > 0 and len(texts[j - 1]) <= 30 and "。" not in texts[j - 1]:
+            j -= 1
+            title = texts[j] + title
+            if _YEAR.search(title) and _agency(title):
+                return _title_parts(title)
+    return None, None, None
+
+
+def _title_parts(title: str) -> tuple[str, str | None, int | None]:
+    m = _YEAR.search(title)
+    return title, _agency(title), int(m.group(1)) if m else None
+
+
+def _agency(title: str) -> str | None:
+    text = _YEAR.sub("", title, count=1)
+    text = _TITLE_SUFFIX.sub("", text).strip(" 《》\"“”")
+    return text or None

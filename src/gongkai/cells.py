@@ -1,0 +1,148 @@
+"""Reading one cell into a figure, and placing a row's cells into the table's columns.
+
+Placement is by the table's structure, never by reading order: converters repeat a merged cell
+(pandas), pad it with empty cells (markitdown), leave cells out (rowspans) or add trailing TABs.
+:func:`place` decides, for the whole table at once, which cells are such artefacts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from .layout import NOT_APPLICABLE, Cell
+from .model import FigureKind, Value
+
+__all__ = ["read_value", "place", "Placement"]
+
+_NUM = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)(件|元|万元|个|条|项|次|宗|起|人次|人|家)?$")
+
+
+def read_value(text: str, *, money: bool = False) -> tuple[Value, FigureKind]:
+    """A normalised cell's value and kind: ``("13件") → (13, "number")``, ``"" → (None, "blank")``.
+
+    Counts are ``int``; money is ``Decimal``; a count printed with decimals stays a ``Decimal``
+    (as printed: the arithmetic checks report it, nothing here rounds it).
+    """
+    if not text:
+        return None, "blank"
+    if text in NOT_APPLICABLE:
+        return None, "not_applicable"
+    m = _NUM.match(text)
+    if m is None:
+        return None, "unreadable"
+    digits = m.group(1).replace(",", "")
+    try:
+        if money or "." in digits:
+            return Decimal(digits), "number"
+        return int(digits), "number"
+    except (InvalidOperation, ValueError):  # pragma: no cover - the regex admits only numbers
+        return None, "unreadable"
+
+
+class Placement:
+    """The outcome of placing one row: a cell (or None) per column, and what was set aside."""
+
+    __slots__ = ("cells", "extra", "note")
+
+    def __init__(self, cells: list[Cell | None], extra: list[Cell], note: str) -> None:
+        self.cells = cells
+        self.extra = extra
+        self.note = note
+
+
+def _empty(c: Cell | None) -> bool:
+    return c is None or not c.text
+
+
+def _span_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
+    """Right-aligned positions that are a span artefact in every over-long row of the table.
+
+    A position qualifies when, in every row longer than ``width``, its cell is empty (a
+    markitdown pad) and the cell left of it is filled in at least one row.
+    """
+    long_rows = [r for r in rows if len(r) > width]
+    if len(long_rows) < 2:
+        return []
+    shortest = min(len(r) for r in long_rows)
+    spans = []
+    for pos in range(shortest - 1):  # pos counted from the right; the leftmost cell has no left
+        if all(not r[len(r) - 1 - pos].text for r in long_rows) and any(
+            r[len(r) - 2 - pos].text for r in long_rows
+        ):
+            spans.append(pos)
+    return spans
+
+
+def _dup_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
+    """Right-aligned positions whose cell repeats its left neighbour in every over-long row."""
+    long_rows = [r for r in rows if len(r) > width]
+    if not long_rows:
+        return []
+    shortest = min(len(r) for r in long_rows)
+    return [
+        pos
+        for pos in range(shortest - 1)
+        if all(
+            r[len(r) - 1 - pos].text and r[len(r) - 1 - pos].text == r[len(r) - 2 - pos].text
+            for r in long_rows
+        )
+    ]
+
+
+def place(rows: Sequence[Sequence[Cell]], width: int) -> list[Placement]:
+    """Place each row's value cells into ``width`` columns, deciding artefacts table-wide.
+
+    In order: (1) empty pads at a position every over-long row shares (markitdown colspans);
+    (2) empty cells at the row's start (label spans), then at its end (trailing TABs);
+    (3) repeated cells at a position every over-long row shares (pandas colspans), then any
+    repeat; (4) what is still too much is set aside, never guessed into a column.  A short row
+    lost cells to merged label cells on its left: its cells align right.
+    """
+    rows = [list(r) for r in rows]
+    spans = _span_positions(rows, width)
+    work = [_drop_at(r, spans, width) if len(r) > width else r for r in rows]
+    notes = ["" for _ in rows]
+    for i, r in enumerate(work):
+        if len(r) > width:
+            while len(r) > width and not r[0].text:
+                r = r[1:]
+            while len(r) > width and not r[-1].text:
+                r = r[:-1]
+            work[i] = r
+    dups = _dup_positions(work, width)
+    out: list[Placement] = []
+    for i, r in enumerate(work):
+        extra: list[Cell] = []
+        if len(r) > width:
+            r = _drop_at(r, dups, width)
+            j = len(r) - 1
+            while len(r) > width and j > 0:
+                if r[j].text and r[j].text == r[j - 1].text:
+                    r = r[:j] + r[j + 1 :]
+                j -= 1
+            if len(r) > width:
+                extra = r[width:]
+                r = r[:width]
+                notes[i] = "extra"
+        cells: list[Cell | None]
+        if len(r) < width:
+            cells = [None] * (width - len(r)) + list(r)
+            notes[i] = "short"
+        else:
+            cells = list(r)
+        out.append(Placement(cells, extra, notes[i]))
+    return out
+
+
+def _drop_at(row: list[Cell], positions: list[int], width: int) -> list[Cell]:
+    """Remove cells at right-aligned ``positions`` (rightmost first) while the row is too long."""
+    out = list(row)
+    n = len(row)
+    for pos in sorted(positions):
+        if len(out) <= width:
+            break
+        # removing right to left leaves the original index of every cell further left valid
+        del out[n - 1 - pos]
+    return out

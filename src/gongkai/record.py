@@ -1,0 +1,49 @@
+"""Output stage: the flat record of template.md §8 (:func:`to_record`) and JSON-ready dicts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .model import Report
+from .variants import get_variant
+
+__all__ = ["to_record", "to_dict"]
+
+RecordValue = int | Decimal | str | None
+
+
+def to_record(report: Report) -> dict[str, RecordValue]:
+    """The report as one flat dict: meta keys, then one key per figure of its edition.
+
+    Counts are ``int``, money ``Decimal``, blank and not-applicable cells ``None``; keys of cells
+    the report's edition does not have are absent; a row the report does not print gives None.
+    """
+    record: dict[str, RecordValue] = {
+        "agency": report.agency,
+        "year": report.year,
+        "edition": report.edition,
+    }
+    variant = get_variant(report.variant)
+    for key in variant.record_keys():
+        record[key] = None
+    for key, fig in report.figures():
+        record[key] = fig.value
+    return record
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The whole model as plain JSON-ready data (Decimal as str)."""
+    return _jsonable(attrs.asdict(report, recurse=True))  # type: ignore[no-any-return]

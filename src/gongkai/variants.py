@@ -1,0 +1,216 @@
+"""Editions and regional variants: a grammar file plus a small data table, found by name.
+
+A :class:`Variant` is loaded from a TOML data file that names its grammar (see
+``grammars/base.toml`` for the format).  A data file may ``extends`` another one: tables and rows
+it does not mention are inherited, and rows whose terminals its grammar no longer uses drop out.
+
+gongkai's own variants live in ``gongkai.grammars``; other packages register theirs under the
+``gongkai.variants`` entry-point group, pointing at a :class:`Variant` (or a callable returning
+one), typically ``Variant.from_package("mypkg.grammars", "myvariant.toml")``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import metadata, resources
+from typing import Any
+
+from attrs import field, frozen
+
+__all__ = ["RowSpec", "TableSpec", "Variant", "variants", "get_variant", "register", "BUILTIN"]
+
+#: The data files of the variants shipped with gongkai, in ``gongkai.grammars``.
+BUILTIN = ("base.toml",)
+ENTRY_POINT_GROUP = "gongkai.variants"
+
+
+@frozen
+class RowSpec:
+    """What one row of a table means: its key, columns and canonical label."""
+
+    row: str
+    label: str
+    columns: tuple[str, ...]
+    money: frozenset[str] = frozenset()
+    signed: frozenset[str] = frozenset()
+    group: str = ""
+
+
+@frozen
+class TableSpec:
+    """One table of a variant: record-key prefix, title, the rows per grammar terminal."""
+
+    name: str
+    prefix: str
+    title: str
+    rows: Mapping[str, tuple[RowSpec, ...]]
+    columns: tuple[str, ...] = ()
+    header: tuple[tuple[str, ...], ...] = ()
+    blocks: tuple[Mapping[str, Any], ...] = ()
+
+    def row_specs(self) -> list[RowSpec]:
+        """Every row of the table, in the data file's order."""
+        return [spec for specs in self.rows.values() for spec in specs]
+
+
+@frozen
+class Variant:
+    """A template edition or regional variant: grammar, data, and how to recognise it."""
+
+    name: str
+    description: str
+    edition: str
+    package: str
+    grammar: str
+    signature: re.Pattern[str] | None
+    tables: tuple[TableSpec, ...]
+    section_titles: tuple[str, ...]
+    data: Mapping[str, Any] = field(repr=False, eq=False)
+
+    @classmethod
+    def from_package(cls, package: str, data_file: str) -> Variant:
+        """Load a variant from a TOML data file inside an importable package."""
+        data = _load_data(package, data_file)
+        v = data["variant"]
+        tables = tuple(
+            _table_spec(name, spec) for name, spec in data.get("tables", {}).items()
+        )
+        sig = v.get("signature")
+        return cls(
+            name=str(v["name"]),
+            description=str(v.get("description", "")),
+            edition=str(v.get("edition", v["name"])),
+            package=package,
+            grammar=str(v["grammar"]),
+            signature=re.compile(sig) if sig else None,
+            tables=tables,
+            section_titles=tuple(data.get("sections", {}).get("titles", ())),
+            data=data,
+        )
+
+    def table(self, name: str) -> TableSpec | None:
+        """The table spec called ``name`` (``active``, ``requests``, ``appeals``)."""
+        for t in self.tables:
+            if t.name == name:
+                return t
+        return None
+
+    def record_keys(self) -> list[str]:
+        """Every figure's record key for this variant, in printed order."""
+        keys = []
+        for t in self.tables:
+            for spec in t.row_specs():
+                keys.extend(f"{t.prefix}{spec.row}.{c}" for c in spec.columns)
+        return keys
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), dict) and not v.get("replace", False):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _load_data(package: str, data_file: str) -> dict[str, Any]:
+    text = resources.files(package).joinpath(data_file).read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    parent = data.get("variant", {}).get("extends")
+    if parent:
+        ppkg, _, pfile = str(parent).rpartition(":")
+        base = _load_data(ppkg or "gongkai.grammars", pfile)
+        data = _merge(base, data)
+    # rows listed under "drop" are not in this variant
+    for tname, names in data.get("drop", {}).items():
+        rows = data.get("tables", {}).get(tname, {}).get("rows", {})
+        for n in names:
+            rows.pop(n, None)
+    return data
+
+
+def _row_spec(d: Mapping[str, Any], default_columns: tuple[str, ...]) -> RowSpec:
+    return RowSpec(
+        row=str(d["row"]),
+        label=str(d.get("label", d["row"])),
+        columns=tuple(d.get("columns", default_columns)),
+        money=frozenset(d.get("money", ())),
+        signed=frozenset(d.get("signed", ())),
+        group=str(d.get("group", "")),
+    )
+
+
+def _table_spec(name: str, spec: Mapping[str, Any]) -> TableSpec:
+    cols = tuple(spec.get("columns", ()))
+    rows: dict[str, tuple[RowSpec, ...]] = {}
+    for terminal, d in spec.get("rows", {}).items():
+        if isinstance(d, list):
+            rows[terminal] = tuple(_row_spec(x, cols) for x in d)
+        else:
+            rows[terminal] = (_row_spec(d, cols),)
+    return TableSpec(
+        name=name,
+        prefix=str(spec.get("prefix", name + ".")),
+        title=str(spec.get("title", "")),
+        rows=rows,
+        columns=cols,
+        header=tuple(tuple(h) for h in spec.get("header", ())),
+        blocks=tuple(spec.get("blocks", ())),
+    )
+
+
+_registered: dict[str, Variant] = {}
+
+
+def register(variant: Variant) -> None:
+    """Make ``variant`` known to :func:`gongkai.parse` (replaces one of the same name)."""
+    _registered[variant.name] = variant
+    _all_variants.cache_clear()
+
+
+@cache
+def _all_variants() -> dict[str, Variant]:
+    found: dict[str, Variant] = {}
+    for data_file in BUILTIN:
+        v = Variant.from_package("gongkai.grammars", data_file)
+        found[v.name] = v
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        obj = ep.load()
+        v = obj() if callable(obj) and not isinstance(obj, Variant) else obj
+        if isinstance(v, Variant):
+            found[v.name] = v
+    found.update(_registered)
+    return found
+
+
+def variants() -> dict[str, str]:
+    """The registered variants: name → one-line description."""
+    return {name: v.description for name, v in _all_variants().items()}
+
+
+def get_variant(name: str) -> Variant:
+    """The variant called ``name``; ``ValueError`` naming the known ones if there is none."""
+    found = _all_variants()
+    try:
+        return found[name]
+    except KeyError:
+        known = ", ".join(sorted(found))
+        raise ValueError(f"unknown variant {name!r}; known variants: {known}") from None
+
+
+def detect_variant(text: str, default: str = "2021") -> Variant:
+    """The variant whose signature labels the text carries most often (``default`` on a tie)."""
+    found = _all_variants()
+    best = found.get(default) or next(iter(found.values()))
+    best_score = len(best.signature.findall(text)) if best.signature else 0
+    for v in found.values():
+        if v is best or v.signature is None:
+            continue
+        score = len(v.signature.findall(text))
+        if score > best_score:
+            best, best_score = v, score
+    return best
