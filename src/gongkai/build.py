@@ -109,7 +109,7 @@ def build_report(
     if title is None:
         diags.append(Diagnostic("missing-title", "no report title (…政府信息公开工作年度报告) found", 1, "info"))
     layouts = sorted({ln.layout for ln in lines if ln.layout != "text"})
-    diags.sort(key=lambda d: (d.line if d.line is not None else 0))
+    diags.sort(key=lambda d: d.line if d.line is not None else len(lines) + 1)
     return Report(
         title=title,
         agency=agency,

@@ -1,0 +1,1 @@
+"""gongkai test suite."""

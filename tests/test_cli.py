@@ -1,0 +1,64 @@
+"""The command line: gongkai parse FILE... [--format json|record]."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gongkai.cli import main
+
+from .conftest import SEEDS
+
+SEED = SEEDS[1]  # 001: markdown headings with tab-separated tables
+
+
+def test_parse_prints_the_model_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(SEED)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["agency"] == "政府办" and data["year"] == 2021
+    assert [s["number"] for s in data["sections"]] == [1, 2, 3, 4, 5, 6]
+    assert data["requests"]["rows"][0]["key"] == "new"
+
+
+def test_parse_record_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(SEED), "--format", "record"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["requests.new.total"] == 14
+    assert record["requests.granted.natural_person"] is None
+    assert record["active.fees.amount"] == "0"  # money as a decimal string, never a float
+    assert len(record) == 203
+
+
+def test_several_files_give_a_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "--format", "record", *map(str, SEEDS[:2])]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["file"] for d in data] == [str(p) for p in SEEDS[:2]]
+
+
+def test_failure_is_one_clear_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "letter.txt"
+    bad.write_text("Dear reader,\n", encoding="utf-8")
+    assert main(["parse", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"gongkai: {bad}: line 1, column 1: not a 政府信息公开工作年度报告")
+
+
+def test_missing_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(tmp_path / "nope.txt")]) == 2
+    assert "nope.txt" in capsys.readouterr().err
+
+
+def test_python_dash_m_and_stdin() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "gongkai", "parse", "-", "--format", "record"],
+        input=SEED.read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["requests.total.total"] == 14

@@ -1,0 +1,180 @@
+"""Each layout's quirks, on small hand-written reports: figures land in their columns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import gongkai
+from gongkai.layout import canonical_text, read_lines
+
+HEAD = "某某县人民政府2022年政府信息公开工作年度报告\n一、总体情况\n全年工作顺利。\n三、收到和处理政府信息公开申请情况\n"
+
+
+def _requests(text: str) -> gongkai.Table:
+    report = gongkai.parse(text)
+    assert report.requests is not None
+    return report.requests
+
+
+def _values(table: gongkai.Table, row: str) -> list[object]:
+    r = table[row]
+    return [r[c].value for c in r.columns]
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # outer pipes and a rule
+        "| 一、本年新收政府信息公开申请数量 | 1 | 2 | 3 | 4 | 5 | 6 | 21 |\n",
+        # no outer pipes (html2text), trailing double space
+        "一、本年新收政府信息公开申请数量| 1| 2| 3| 4| 5| 6| 21  \n",
+        # markitdown's empty header row and rule first
+        "|  |  |  |  |  |  |  |  |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| 一、本年新收政府信息公开申请数量 | 1 | 2 | 3 | 4 | 5 | 6 | 21 |\n",
+        # a label spread over merged label columns: markitdown pads it with empty cells
+        "| 一、本年新收政府信息公开申请数量 | | | 1 | 2 | 3 | 4 | 5 | 6 | 21 |\n"
+        "| 二、上年结转政府信息公开申请数量 | | | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n",
+    ],
+    ids=["outer-pipes", "html2text", "markitdown-header", "label-pads"],
+)
+def test_markdown_pipe_rows(rows: str) -> None:
+    table = _requests(HEAD + rows)
+    assert _values(table, "new") == [1, 2, 3, 4, 5, 6, 21]
+
+
+def test_markdown_headings_and_emphasis_are_read() -> None:
+    text = "# 某某局2023年政府信息公开工作年度报告\n\n## **一、总体情况**\n\n正文。\n\n### 三、 收到和处理政府信息公开申请情况\n"
+    report = gongkai.parse(text)
+    assert [s.number for s in report.sections] == [1, 3]
+    assert (report.agency, report.year) == ("某某局", 2023)
+
+
+def test_markitdown_colspan_pad_is_detected_table_wide() -> None:
+    rows = (
+        "| 一、本年新收政府信息公开申请数量 | | | 64 | 1 | | 0 | 2 | 0 | 4 | 71 |\n"
+        "| 三、本年度办理结果 | （一）予以公开 | | 27 | 0 | | 0 | 2 | 0 | 1 | 30 |\n"
+        "| 2.其他法律行政法规禁止公开 | 5 | 0 | | 0 | 0 | 0 | 0 | 5 |\n"
+    )
+    table = _requests(HEAD + rows)
+    assert _values(table, "new") == [64, 1, 0, 2, 0, 4, 71]
+    assert _values(table, "granted") == [27, 0, 0, 2, 0, 1, 30]
+    assert _values(table, "denied.prohibited_by_law") == [5, 0, 0, 0, 0, 0, 5]
+
+
+# --------------------------------------------------------------------------- tab-separated
+
+
+def test_tab_separated_trailing_tabs_and_lost_cells() -> None:
+    rows = (
+        "一、本年新收政府信息公开申请数量\t1\t2\t3\t4\t5\t6\t21\n"
+        "三、本年度办理结果\t(一) 予以公开\t\t\t\t\t\t9\n"  # lost a cell: only 总计 filled
+        "(三) 不予公开\t1.属于国家秘密\t1\t0\t0\t0\t0\t0\t1\t\n"  # trailing TAB
+        "\t(七) 总计\t\t9\t0\t0\t0\t0\t0\t9\n"  # merged label columns leave an empty cell
+    )
+    table = _requests(HEAD + rows)
+    assert _values(table, "new") == [1, 2, 3, 4, 5, 6, 21]
+    assert _values(table, "granted") == [None] * 6 + [9]
+    assert _values(table, "denied.state_secret") == [1, 0, 0, 0, 0, 0, 1]
+    assert _values(table, "total") == [9, 0, 0, 0, 0, 0, 9]
+
+
+def test_tab_separated_span_expanded_cells() -> None:
+    text = (
+        "某局2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（五）项\t第二十条第（五）项\t第二十条第（五）项\t第二十条第（五）项\n"
+        "信息内容\t本年处理决定数量\t本年处理决定数量\t本年处理决定数量\n"
+        "行政许可\t2293\t2293\t2293\n"
+        "三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量\t一、本年新收政府信息公开申请数量\t一、本年新收政府信息公开申请数量"
+        "\t64\t0\t0\t0\t2\t0\t4\t70\n"
+        "三、本年度办理结果\t（七）总计\t（七）总计\t60\t3\t3\t0\t2\t0\t4\t69\n"
+    )
+    report = gongkai.parse(text)
+    assert report.active is not None and report.requests is not None
+    assert report.active["licensing"]["decisions"].value == 2293
+    assert _values(report.requests, "new") == [64, 0, 0, 2, 0, 4, 70]
+    assert _values(report.requests, "total") == [60, 3, 0, 2, 0, 4, 69]
+
+
+# --------------------------------------------------------------------------- cell per line
+
+
+def test_cell_per_line_rows_cells_and_continuations() -> None:
+    rows = (
+        "\t一、本年新收政府信息公开申请数量\n\t1\n\t\n\t3\n\t4\n\t5\n\t6\n\t19\n\n"
+        "\t三、本年度办理结果\n\t(一)予以公开\n\t1\n\t0\n\t0\n\t0\n\t0\n\t0\n\t1\n\n"
+        "\t\n\t(三)\n\n不予公开\n\t1.属于国家秘密\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0\n\t 0\n\n"
+        "\t四、结转下年度继续办理\n\t0\n\t0\n\t0\n\t0\n\t0\n\t0\n\t  \n\n7\n\n\n"
+        "五、存在的主要问题及改进情况\n无。\n"
+    )
+    table = _requests(HEAD + rows)
+    assert _values(table, "new") == [1, None, 3, 4, 5, 6, 19]  # a TAB alone is an empty cell
+    assert _values(table, "granted") == [1, 0, 0, 0, 0, 0, 1]
+    assert "(三)不予公开" in table["denied.state_secret"].label  # continued across an empty line
+    assert _values(table, "carried_forward") == [0, 0, 0, 0, 0, 0, 7]  # likewise the last cell
+
+
+def test_cell_per_line_header_labels_split_across_lines() -> None:
+    lines = read_lines("\t\n\t商业\n企业\n\t科研\n机构\n\t其他\n\n")
+    assert [ln.label for ln in lines] == ["商业企业|科研机构|其他"]
+
+
+# --------------------------------------------------------------------------- mixed and noise
+
+
+def test_layouts_mix_within_one_report() -> None:
+    text = (
+        "# 某某镇人民政府2022年政府信息公开工作年度报告\n"
+        "## 二、主动公开政府信息情况\n"
+        "| 第二十条第（一）项 | | | |\n| --- | --- | --- | --- |\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "| 规章 | 1 | 0 | 3 |\n"
+        "## 三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+        "\t行政复议\n\t行政诉讼\n\n"
+        + "".join(f"\t{n}\n" for n in range(15))
+        + "\n"
+    )
+    report = gongkai.parse(text)
+    assert report.layout == "cell-per-line+markdown+tab-separated"
+    assert report.active is not None and report.requests is not None and report.appeals is not None
+    assert [report.active["regulations"][c].value for c in ("issued", "repealed", "in_force")] == [1, 0, 3]
+    assert _values(report.requests, "new") == [1, 0, 0, 0, 0, 0, 1]
+    assert report.appeals["litigation.after_review"]["total"].value == 14
+
+
+def test_crlf_bom_bookmarks_and_full_width_digits() -> None:
+    text = "\ufeff" + (HEAD + "[bookmark: Body]一、本年新收政府信息公开申请数量\t１\t2\t3\t4\t5\t6\t２１\n").replace("\n", "\r\n")
+    table = _requests(text)
+    assert _values(table, "new") == [1, 2, 3, 4, 5, 6, 21]
+    assert table["new"]["natural_person"].raw == "１"
+
+
+def test_blank_is_none_and_not_applicable_keeps_its_mark() -> None:
+    table = _requests(HEAD + "一、本年新收政府信息公开申请数量\t\t/\t—\t无\t1,234\t5件\t1，239\n")
+    new = table["new"]
+    assert [new[c].value for c in new.columns] == [None, None, None, None, 1234, 5, 1239]
+    assert [new[c].kind for c in new.columns[:4]] == ["blank", "not_applicable", "not_applicable", "not_applicable"]
+    assert new["commercial"].raw == "/"
+
+
+def test_money_keeps_its_decimals() -> None:
+    text = (
+        "某局2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（八）项\n信息内容\t本年收费金额（单位：万元，保留4位小数）\n行政事业性收费\t96,171.6000\n"
+    )
+    report = gongkai.parse(text)
+    assert report.active is not None
+    fee = report.active["fees"]["amount"]
+    assert fee.value == Decimal("96171.6000") and isinstance(fee.value, Decimal)
+
+
+def test_canonical_text_is_what_the_grammar_reads() -> None:
+    lines = read_lines("## 一、总体情况\n\n| 规章 | 0 | 1 | 2 |\n\t行政许可\n\t3\n\n")
+    assert canonical_text(lines) == "一、总体情况\n\t规章\t0\t1\t2\n\t行政许可\t3\n"
