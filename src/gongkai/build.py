@@ -22,6 +22,11 @@ from .variants import RowSpec, TableSpec, Variant
 __all__ = ["build_report"]
 
 _SECTION_RULES = {f"section{n}": n for n in range(1, 7)}
+
+
+def _name(name: str) -> str:
+    """A rule or terminal name without the namespace a variant's ``%import`` gives it."""
+    return name.rpartition("__")[2]
 _TABLE_OF_SECTION = {2: "active", 3: "requests", 4: "appeals"}
 _TABLE_NUMERAL = {"active": "二", "requests": "三", "appeals": "四"}
 
@@ -55,10 +60,10 @@ def build_report(
     for sub in tree.children:
         if not isinstance(sub, Tree):
             continue
-        if sub.data == "preamble":
+        if _name(sub.data) == "preamble":
             preamble = _prose(sub, line_of, diags, "the preamble")
             continue
-        number = _SECTION_RULES.get(str(sub.data))
+        number = _SECTION_RULES.get(_name(sub.data))
         if number is None:
             continue
         if not sub.children:
@@ -79,7 +84,7 @@ def build_report(
         for part in sub.children[1:]:
             if not isinstance(part, Tree):
                 continue
-            if str(part.data).startswith("prose"):
+            if _name(part.data).startswith("prose"):
                 paragraphs = _prose(part, line_of, diags, f"section {number}")
             else:
                 tname = _TABLE_OF_SECTION.get(number)
@@ -138,7 +143,8 @@ def _prose(tree: Tree[Token], line_of: object, diags: list[Diagnostic], where: s
         if not isinstance(tok, Token):
             continue
         ln = line_of(tok)  # type: ignore[operator]
-        if tok.type == "ROW":
+        kind = _name(tok.type)
+        if kind == "ROW":
             text = "\t".join(c.raw.strip() for c in ln.labels + ln.values)
             out.append(Paragraph(text, ln.line))
             has_figures = any(c.text for c in ln.values)
@@ -152,7 +158,7 @@ def _prose(tree: Tree[Token], line_of: object, diags: list[Diagnostic], where: s
                 )
             )
         else:
-            out.append(Paragraph(_clean(ln.raw), ln.line, item=tok.type == "SUBITEM"))
+            out.append(Paragraph(_clean(ln.raw), ln.line, item=kind == "SUBITEM"))
     return out
 
 
@@ -168,8 +174,9 @@ def _table(spec: TableSpec, tree: Tree[Token], line_of: object, diags: list[Diag
     # A terminal's lines, in order; several lines of one terminal (table 四's figures) join up.
     entries: dict[str, list[Line]] = {}
     for tok in toks:
-        if tok.type in spec.rows:
-            entries.setdefault(tok.type, []).append(line_of(tok))  # type: ignore[operator]
+        terminal = _name(tok.type)
+        if terminal in spec.rows:
+            entries.setdefault(terminal, []).append(line_of(tok))  # type: ignore[operator]
     if not entries:
         return Table(spec.name, spec.title, first_line, (), spec.prefix)
     groups: dict[int, list[str]] = {}
@@ -248,7 +255,7 @@ def _expected_names(expected: Sequence[str], variant: Variant) -> tuple[str, ...
             labels[terminal] = specs[0].group + specs[0].label if specs[0].group else specs[0].label
     for n in range(1, 7):
         labels[f"SEC{n}"] = _section_title(variant, n)
-    names = [labels.get(e, e) for e in expected if e not in ("TEXT", "ROW", "$END")]
+    names = [labels.get(_name(e), _name(e)) for e in expected if _name(e) not in ("TEXT", "ROW", "$END")]
     return tuple(dict.fromkeys(names))
 
 

@@ -20,10 +20,20 @@ from typing import Any
 
 from attrs import field, frozen
 
-__all__ = ["RowSpec", "TableSpec", "Variant", "variants", "get_variant", "register", "BUILTIN"]
+__all__ = [
+    "BUILTIN",
+    "RowSpec",
+    "TableSpec",
+    "Variant",
+    "detect_variant",
+    "get_variant",
+    "refresh",
+    "register",
+    "variants",
+]
 
 #: The data files of the variants shipped with gongkai, in ``gongkai.grammars``.
-BUILTIN = ("base.toml",)
+BUILTIN = ("base.toml", "edition2019.toml")
 ENTRY_POINT_GROUP = "gongkai.variants"
 
 
@@ -68,7 +78,8 @@ class Variant:
     signature: re.Pattern[str] | None
     tables: tuple[TableSpec, ...]
     section_titles: tuple[str, ...]
-    data: Mapping[str, Any] = field(repr=False, eq=False)
+    priority: int = 0
+    data: Mapping[str, Any] = field(factory=dict, repr=False, eq=False)
 
     @classmethod
     def from_package(cls, package: str, data_file: str) -> Variant:
@@ -88,6 +99,7 @@ class Variant:
             signature=re.compile(sig) if sig else None,
             tables=tables,
             section_titles=tuple(data.get("sections", {}).get("titles", ())),
+            priority=int(v.get("priority", 0)),
             data=data,
         )
 
@@ -146,8 +158,16 @@ def _row_spec(d: Mapping[str, Any], default_columns: tuple[str, ...]) -> RowSpec
 
 def _table_spec(name: str, spec: Mapping[str, Any]) -> TableSpec:
     cols = tuple(spec.get("columns", ()))
-    rows: dict[str, tuple[RowSpec, ...]] = {}
+    order: list[str] = []
     for terminal, d in spec.get("rows", {}).items():
+        after = d.get("after") if isinstance(d, Mapping) else None
+        if after in order:
+            order.insert(order.index(after) + 1, terminal)
+        else:
+            order.append(terminal)
+    rows: dict[str, tuple[RowSpec, ...]] = {}
+    for terminal in order:
+        d = spec["rows"][terminal]
         if isinstance(d, list):
             rows[terminal] = tuple(_row_spec(x, cols) for x in d)
         else:
@@ -203,14 +223,24 @@ def get_variant(name: str) -> Variant:
 
 
 def detect_variant(text: str, default: str = "2021") -> Variant:
-    """The variant whose signature labels the text carries most often (``default`` on a tie)."""
+    """The variant a canonical text belongs to, from its own labels (never its year).
+
+    Every variant whose signature occurs in the text is a candidate; the highest ``priority``
+    wins (a regional variant over an edition over the base), then the most signature hits.
+    With no candidate, ``default``.
+    """
     found = _all_variants()
-    best = found.get(default) or next(iter(found.values()))
-    best_score = len(best.signature.findall(text)) if best.signature else 0
+    best: Variant | None = None
+    best_key = (0, 0)
     for v in found.values():
-        if v is best or v.signature is None:
+        if v.signature is None:
             continue
-        score = len(v.signature.findall(text))
-        if score > best_score:
-            best, best_score = v, score
-    return best
+        hits = len(v.signature.findall(text))
+        if hits and (best is None or (v.priority, hits) > best_key):
+            best, best_key = v, (v.priority, hits)
+    return best if best is not None else (found.get(default) or next(iter(found.values())))
+
+
+def refresh() -> None:
+    """Scan the ``gongkai.variants`` entry points again (after installing a variant package)."""
+    _all_variants.cache_clear()
