@@ -1,0 +1,66 @@
+"""The grammars: LALR without conflicts, consistent with their data files, built once."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from lark import Lark, logger
+from lark.load_grammar import FromPackageLoader
+
+import gongkai
+from gongkai.grammar import parser_for
+from gongkai.variants import get_variant
+
+VARIANTS = sorted(gongkai.variants())
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_grammar_is_lalr_without_conflicts(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    v = get_variant(name)
+    logger.setLevel(logging.DEBUG)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="lark"):
+            Lark.open_from_package(
+                v.package,
+                v.grammar,
+                ("",),
+                parser="lalr",
+                lexer="contextual",
+                import_paths=[FromPackageLoader("gongkai.grammars", ("",))],
+            )
+    finally:
+        logger.setLevel(logging.WARNING)
+    conflicts = [r.getMessage() for r in caplog.records if "conflict" in r.getMessage().lower()]
+    assert conflicts == []
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_every_row_of_the_data_is_a_terminal_of_the_grammar(name: str) -> None:
+    v = get_variant(name)
+    terminals = {t.name.rpartition("__")[2] for t in parser_for(v).terminals}
+    for table in v.tables:
+        missing = set(table.rows) - terminals
+        assert missing == set(), f"{name}: {table.name} rows without a terminal: {missing}"
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_catch_alls_rank_below_every_structural_terminal(name: str) -> None:
+    terms = {t.name.rpartition("__")[2]: t.priority for t in parser_for(get_variant(name)).terminals}
+    catch_all = max(terms["TEXT"], terms["ROW"])
+    assert all(p > catch_all for n, p in terms.items() if n not in ("TEXT", "ROW"))
+
+
+def test_parser_is_built_once_per_process() -> None:
+    v = get_variant("2021")
+    assert parser_for(v) is parser_for(v)
+
+
+def test_record_keys_match_the_template_reference() -> None:
+    keys_2021 = get_variant("2021").record_keys()
+    keys_2019 = get_variant("2019").record_keys()
+    assert len(keys_2021) == 10 + 175 + 15 and len(set(keys_2021)) == len(keys_2021)
+    assert len(keys_2019) == 22 + 161 + 15 and len(set(keys_2019)) == len(keys_2019)
+    assert keys_2021[:3] == ["active.regulations.issued", "active.regulations.repealed", "active.regulations.in_force"]
+    assert "requests.other.unpaid_fee.total" in keys_2021 and "requests.other.total" in keys_2019
+    assert keys_2021[-1] == keys_2019[-1] == "litigation.after_review.total"
