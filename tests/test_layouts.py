@@ -178,3 +178,11 @@ def test_money_keeps_its_decimals() -> None:
 def test_canonical_text_is_what_the_grammar_reads() -> None:
     lines = read_lines("## 一、总体情况\n\n| 规章 | 0 | 1 | 2 |\n\t行政许可\n\t3\n\n")
     assert canonical_text(lines) == "一、总体情况\n\t规章\t0\t1\t2\n\t行政许可\t3\n"
+
+
+def test_header_words_in_later_prose_stay_prose() -> None:
+    # "其他" is a table 四 header word; in section 六 it is just a line of the page footer.
+    text = HEAD + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n六、其他需要报告的事项\n无。\n其他\n结果\n"
+    report = gongkai.parse(text)
+    assert [p.text for p in report.section(6).paragraphs] == ["无。", "其他", "结果"]  # type: ignore[union-attr]
+    assert not [d for d in report.diagnostics if d.code == "unexpected-line"]

@@ -8,18 +8,18 @@ every deviation as a :class:`~gongkai.errors.Diagnostic`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-
-from lark import Token, Tree
+from collections.abc import Callable, Iterable, Sequence
 
 from .cells import Placement, place, read_value
 from .errors import Diagnostic
-from .grammar import Skipped
+from .grammar import Node, Skipped, Tok
 from .layout import Cell, Line
 from .model import Figure, Paragraph, Report, Row, Section, Table
 from .variants import RowSpec, TableSpec, Variant
 
 __all__ = ["build_report"]
+
+LineOf = Callable[[Tok], Line]
 
 _SECTION_RULES = {f"section{n}": n for n in range(1, 7)}
 
@@ -46,7 +46,7 @@ def _clean(raw: str) -> str:
 
 
 def build_report(
-    lines: Sequence[Line], tree: Tree[Token], skipped: Iterable[Skipped], variant: Variant
+    lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], variant: Variant
 ) -> Report:
     """Turn the parse tree of ``lines`` into a report of ``variant``."""
     diags: list[Diagnostic] = []
@@ -54,11 +54,11 @@ def build_report(
     tables: dict[str, Table] = {}
     preamble: list[Paragraph] = []
 
-    def line_of(tok: Token) -> Line:
+    def line_of(tok: Tok) -> Line:
         return lines[(tok.line or 1) - 1]
 
     for sub in tree.children:
-        if not isinstance(sub, Tree):
+        if not isinstance(sub, Node):
             continue
         if _name(sub.data) == "preamble":
             preamble = _prose(sub, line_of, diags, "the preamble")
@@ -78,11 +78,11 @@ def build_report(
             )
             continue
         head = sub.children[0]
-        assert isinstance(head, Token)
+        assert isinstance(head, Tok)
         hl = line_of(head)
         paragraphs: list[Paragraph] = []
         for part in sub.children[1:]:
-            if not isinstance(part, Tree):
+            if not isinstance(part, Node):
                 continue
             if _name(part.data).startswith("prose"):
                 paragraphs = _prose(part, line_of, diags, f"section {number}")
@@ -137,12 +137,12 @@ def _section_title(variant: Variant, number: int) -> str:
     return f"{numeral}、{titles[number - 1]}" if len(titles) >= number else numeral
 
 
-def _prose(tree: Tree[Token], line_of: object, diags: list[Diagnostic], where: str) -> list[Paragraph]:
+def _prose(tree: Node, line_of: LineOf, diags: list[Diagnostic], where: str) -> list[Paragraph]:
     out: list[Paragraph] = []
     for tok in tree.children:
-        if not isinstance(tok, Token):
+        if not isinstance(tok, Tok):
             continue
-        ln = line_of(tok)  # type: ignore[operator]
+        ln = line_of(tok)
         kind = _name(tok.type)
         if kind == "ROW":
             text = "\t".join(c.raw.strip() for c in ln.labels + ln.values)
@@ -162,21 +162,17 @@ def _prose(tree: Tree[Token], line_of: object, diags: list[Diagnostic], where: s
     return out
 
 
-def _tokens(tree: Tree[Token]) -> list[Token]:
-    return [t for t in tree.scan_values(lambda v: isinstance(v, Token))]
-
-
-def _table(spec: TableSpec, tree: Tree[Token], line_of: object, diags: list[Diagnostic]) -> Table | None:
-    toks = _tokens(tree)
+def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]) -> Table | None:
+    toks = tree.tokens()
     if not toks:
         return None
-    first_line = line_of(toks[0]).line  # type: ignore[operator]
+    first_line = line_of(toks[0]).line
     # A terminal's lines, in order; several lines of one terminal (table 四's figures) join up.
     entries: dict[str, list[Line]] = {}
     for tok in toks:
         terminal = _name(tok.type)
         if terminal in spec.rows:
-            entries.setdefault(terminal, []).append(line_of(tok))  # type: ignore[operator]
+            entries.setdefault(terminal, []).append(line_of(tok))
     if not entries:
         return Table(spec.name, spec.title, first_line, (), spec.prefix)
     groups: dict[int, list[str]] = {}
@@ -186,7 +182,7 @@ def _table(spec: TableSpec, tree: Tree[Token], line_of: object, diags: list[Diag
     placed: dict[str, Placement] = {}
     for width, terminals in groups.items():
         cells_rows = [[c for ln in entries[t] for c in ln.values] for t in terminals]
-        for t, p in zip(terminals, place(cells_rows, width)):
+        for t, p in zip(terminals, place(cells_rows, width, spec.pads)):
             placed[t] = p
 
     rows: list[Row] = []
@@ -202,7 +198,7 @@ def _table(spec: TableSpec, tree: Tree[Token], line_of: object, diags: list[Diag
                 Diagnostic(
                     "cell-count",
                     f"row {line0.label!r} has {width - p.cells.count(None)} of {width} cells "
-                    "(merged cells left out); its cells are aligned right",
+                    "(merged cells left out); the missing ones are blank",
                     line0.line,
                     "info",
                     raw=line0.raw,

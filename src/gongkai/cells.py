@@ -91,14 +91,16 @@ def _dup_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
     ]
 
 
-def place(rows: Sequence[Sequence[Cell]], width: int) -> list[Placement]:
+def place(rows: Sequence[Sequence[Cell]], width: int, pads: str = "start") -> list[Placement]:
     """Place each row's value cells into ``width`` columns, deciding artefacts table-wide.
 
     In order: (1) empty pads at a position every over-long row shares (markitdown colspans);
-    (2) empty cells at the row's start (label spans), then at its end (trailing TABs);
+    (2) empty cells at the row's ends: first at the end where the table's structure puts its
+    pads (``pads``: "start" where labels span several columns, as in table 三; "end" where
+    blocks of different widths share one grid, as in table 二), then at the other end;
     (3) repeated cells at a position every over-long row shares (pandas colspans), then any
     repeat; (4) what is still too much is set aside, never guessed into a column.  A short row
-    lost cells to merged label cells on its left: its cells align right.
+    lost cells at its pad end: its cells align to the other end.
     """
     rows = [list(r) for r in rows]
     spans = _span_positions(rows, width)
@@ -106,10 +108,13 @@ def place(rows: Sequence[Sequence[Cell]], width: int) -> list[Placement]:
     notes = ["" for _ in rows]
     for i, r in enumerate(work):
         if len(r) > width:
-            while len(r) > width and not r[0].text:
-                r = r[1:]
-            while len(r) > width and not r[-1].text:
-                r = r[:-1]
+            for end in (pads, "end" if pads == "start" else "start"):
+                if end == "start":
+                    while len(r) > width and not r[0].text:
+                        r = r[1:]
+                else:
+                    while len(r) > width and not r[-1].text:
+                        r = r[:-1]
             work[i] = r
     dups = _dup_positions(work, width)
     out: list[Placement] = []
@@ -128,7 +133,8 @@ def place(rows: Sequence[Sequence[Cell]], width: int) -> list[Placement]:
                 notes[i] = "extra"
         cells: list[Cell | None]
         if len(r) < width:
-            cells = [None] * (width - len(r)) + list(r)
+            missing: list[Cell | None] = [None] * (width - len(r))
+            cells = missing + list(r) if pads == "start" else list(r) + missing
             notes[i] = "short"
         else:
             cells = list(r)

@@ -1,56 +1,76 @@
-"""Grammar stage: canonical lines → Lark parse tree, with the lines it had to skip.
+"""Grammar stage: canonical lines → parse tree, with the lines it had to skip.
 
-Each variant's grammar is built once per process (LALR, contextual lexer).  A line the grammar
-does not accept where it stands is skipped and reported with what was expected there, so a
-lenient parse can go on; the caller decides whether that is a diagnostic or an error.
+Lark reads the variant's grammar and builds its LALR tables and terminal patterns, once per
+process.  The tables are then driven here, one token per canonical line: every token is a
+whole line, so lexing is one match of the current state's terminals against that line, and a
+line the grammar cannot place is skipped with the parser state it found (a lenient parse goes
+on; what was expected there is recorded).  ``engine="lark"`` runs Lark's own parser on the same
+tables instead — the reference the tests compare with.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from functools import cache
+from typing import Any, NamedTuple, Union
 
-from attrs import frozen
 from lark import Lark, Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.load_grammar import FromPackageLoader
+from lark.parsers.lalr_analysis import Shift
 
 from .variants import Variant
 
-__all__ = ["Skipped", "parser_for", "parse_lines"]
-
-
-@frozen
-class Skipped:
-    """A canonical line the grammar could not place: its token and what was expected there."""
-
-    token: Token
-    expected: tuple[str, ...]
-
+__all__ = ["Tok", "Node", "Skipped", "GrammarFailure", "parser_for", "tables_for", "parse_lines"]
 
 _BASE_LOADER = FromPackageLoader("gongkai.grammars", ("",))
 
 
-@cache
-def _parser(package: str, grammar: str) -> Lark:
-    return Lark.open_from_package(
-        package,
-        grammar,
-        ("",),
-        parser="lalr",
-        lexer="contextual",
-        import_paths=[_BASE_LOADER],
-        propagate_positions=False,
-        maybe_placeholders=False,
-    )
+class Tok(NamedTuple):
+    """A token: its terminal name and its canonical line number (1-based)."""
+
+    type: str
+    line: int
 
 
-def parser_for(variant: Variant) -> Lark:
-    """The variant's Lark parser, built on first use and kept for the process."""
-    return _parser(variant.package, variant.grammar)
+class Node:
+    """A rule of the parse tree: its name and its children (nodes and tokens)."""
+
+    __slots__ = ("children", "data")
+
+    def __init__(self, data: str, children: list[Child]) -> None:
+        self.data = data
+        self.children = children
+
+    def tokens(self) -> list[Tok]:
+        """Every token below this node, in order."""
+        out: list[Tok] = []
+        todo: list[Child] = list(reversed(self.children))
+        while todo:
+            c = todo.pop()
+            if isinstance(c, Node):
+                todo.extend(reversed(c.children))
+            else:
+                out.append(c)
+        return out
+
+    def __repr__(self) -> str:
+        return f"Node({self.data!r}, {self.children!r})"
+
+
+Child = Union[Node, Tok]
+
+
+class Skipped(NamedTuple):
+    """A canonical line the grammar could not place: its token and what was expected there."""
+
+    token: Tok
+    expected: tuple[str, ...]
 
 
 class GrammarFailure(Exception):
-    """Raised when the grammar cannot go on at all (never for a well-formed canonical text)."""
+    """The grammar cannot go on at all (never for a canonical text; kept for safety)."""
 
     def __init__(self, line: int, column: int, expected: tuple[str, ...]) -> None:
         super().__init__(f"line {line}")
@@ -59,24 +79,171 @@ class GrammarFailure(Exception):
         self.expected = expected
 
 
-def parse_lines(variant: Variant, canonical: str) -> tuple[Tree[Token], list[Skipped]]:
-    """Parse the canonical text; return the tree and the lines that had to be skipped."""
+@cache
+def _lark(package: str, grammar: str) -> Lark:
+    return Lark.open_from_package(
+        package,
+        grammar,
+        ("",),
+        parser="lalr",
+        lexer="contextual",
+        import_paths=[_BASE_LOADER],
+        maybe_placeholders=False,
+    )
+
+
+def parser_for(variant: Variant) -> Lark:
+    """The variant's Lark parser, built on first use and kept for the process."""
+    return _lark(variant.package, variant.grammar)
+
+
+# A compiled action: (True, next state) for a shift; (False, (rule, size, inline)) for a reduce.
+_Action = tuple[bool, Any]
+
+
+class Tables:
+    """A variant's LALR tables and, per parser state, one pattern of the terminals it accepts."""
+
+    def __init__(self, lark: Lark) -> None:
+        table = lark.parser.parser._parse_table
+        self.start: int = table.start_states["start"]
+        self.end: int = table.end_states["start"]
+        terms = {t.name: t for t in lark.terminals}
+        # the order Lark's lexer tries terminals in: priority, then the longest possible match
+        order = sorted(
+            terms.values(),
+            key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
+        )
+        rank = {t.name: i for i, t in enumerate(order)}
+        patterns: dict[frozenset[str], re.Pattern[str]] = {}
+
+        def scanner(names: frozenset[str]) -> re.Pattern[str]:
+            if names not in patterns:
+                ordered = sorted(names, key=rank.__getitem__)
+                patterns[names] = re.compile(
+                    "|".join(f"(?P<{n}>{terms[n].pattern.to_regexp()})" for n in ordered)
+                )
+            return patterns[names]
+
+        self.root = scanner(frozenset(terms))
+        self.actions: dict[int, dict[str, _Action]] = {}
+        self.scanners: dict[int, re.Pattern[str]] = {}
+        self.expected: dict[int, tuple[str, ...]] = {}
+        for state, acts in table.states.items():
+            compiled: dict[str, _Action] = {}
+            for sym, (action, arg) in acts.items():
+                if action is Shift:
+                    compiled[sym] = (True, arg)
+                else:
+                    name = arg.origin.name
+                    name = getattr(name, "value", name)
+                    compiled[sym] = (False, (str(name), len(arg.expansion), str(name).startswith("_")))
+            self.actions[state] = compiled
+            accepted = frozenset(s for s in acts if s in terms)
+            self.scanners[state] = scanner(accepted) if accepted else self.root
+            self.expected[state] = tuple(sorted(s for s in acts if s.isupper()))
+
+
+@cache
+def _tables(package: str, grammar: str) -> Tables:
+    return Tables(_lark(package, grammar))
+
+
+def tables_for(variant: Variant) -> Tables:
+    """The variant's driven tables, built on first use and kept for the process."""
+    return _tables(variant.package, variant.grammar)
+
+
+def _reduce(values: list[Child], size: int, name: str, inline: bool) -> Node:
+    """Pop a rule's ``size`` children off ``values`` into a node (``inline``: a helper rule)."""
+    if size:
+        kids = values[-size:]
+        del values[-size:]
+        children: list[Child] = []
+        for k in kids:
+            if isinstance(k, Node) and k.data.startswith("_"):
+                children.extend(k.children)  # EBNF helper rules (x*, _rule) melt into their parent
+            else:
+                children.append(k)
+    else:
+        children = []
+    return Node(name, children)
+
+
+def parse_lines(variant: Variant, lines: Sequence[str], engine: str = "gongkai") -> tuple[Node, list[Skipped]]:
+    """Parse canonical lines (each ending in a newline); return the tree and the skipped lines."""
+    if engine == "lark":
+        return _parse_with_lark(variant, lines)
+    t = tables_for(variant)
+    actions, scanners, root = t.actions, t.scanners, t.root
+    states: list[int] = [t.start]
+    values: list[Child] = []
+    skipped: list[Skipped] = []
+    for number, line in enumerate(lines, 1):
+        m = scanners[states[-1]].match(line) or root.match(line)
+        if m is None or m.end() != len(line):
+            raise GrammarFailure(number, 1, t.expected[states[-1]])
+        typ = str(m.lastgroup)
+        tok = Tok(typ, number)
+        saved: tuple[list[int], list[Child]] | None = None
+        while True:
+            act = actions[states[-1]].get(typ)
+            if act is None:
+                if saved is not None:  # undo the reductions this line caused
+                    states, values = saved
+                skipped.append(Skipped(tok, t.expected[states[-1]]))
+                break
+            if act[0]:
+                states.append(act[1])
+                values.append(tok)
+                break
+            if saved is None:
+                saved = (states[:], values[:])
+            name, size, inline = act[1]
+            if size:
+                del states[-size:]
+            values.append(_reduce(values, size, name, inline))
+            states.append(actions[states[-1]][name][1])
+    while True:  # the end of the text: reduce what is left up to the start rule
+        act = actions[states[-1]].get("$END")
+        if act is None or act[0]:
+            raise GrammarFailure(len(lines) + 1, 1, t.expected[states[-1]])
+        name, size, inline = act[1]
+        if size:
+            del states[-size:]
+        values.append(_reduce(values, size, name, inline))
+        states.append(actions[states[-1]][name][1])
+        if states[-1] == t.end:
+            break
+    root_node = values[-1]
+    assert isinstance(root_node, Node)
+    return root_node, skipped
+
+
+def _convert(tree: Tree[Token]) -> Node:
+    children: list[Child] = []
+    for c in tree.children:
+        if isinstance(c, Tree):
+            children.append(_convert(c))
+        elif isinstance(c, Token):
+            children.append(Tok(str(c.type), int(c.line or 1)))
+    return Node(str(tree.data), children)
+
+
+def _parse_with_lark(variant: Variant, lines: Sequence[str]) -> tuple[Node, list[Skipped]]:
     skipped: list[Skipped] = []
 
     def on_error(e: UnexpectedInput) -> bool:
         if isinstance(e, UnexpectedToken) and e.token.type != "$END":
-            skipped.append(Skipped(e.token, tuple(sorted(e.expected))))
+            tok = Tok(str(e.token.type), int(e.token.line or 1))
+            skipped.append(Skipped(tok, tuple(sorted(e.expected))))
             return True
         return False
 
     try:
-        tree = parser_for(variant).parse(canonical, on_error=on_error)
+        tree = parser_for(variant).parse("".join(lines), on_error=on_error)
     except UnexpectedInput as e:
         raise GrammarFailure(
-            getattr(e, "line", 1) or 1,
-            getattr(e, "column", 1) or 1,
-            tuple(sorted(getattr(e, "expected", ()) or ())),
+            getattr(e, "line", 1) or 1, getattr(e, "column", 1) or 1, tuple(sorted(getattr(e, "expected", ()) or ()))
         ) from e
-    except LarkError as e:  # pragma: no cover - defensive: lark internals
-        raise GrammarFailure(1, 1, ()) from e
-    return tree, skipped
+    return _convert(tree), skipped

@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from typing import Literal
-
-from attrs import frozen
+from typing import Literal, NamedTuple
 
 __all__ = [
     "Cell",
@@ -43,9 +40,14 @@ LayoutName = Literal["markdown", "tab-separated", "cell-per-line", "text"]
 #: empty line (``（三）`` / empty line / ``不予公开``); longer lines after an empty line are prose.
 CONTINUATION_MAX = 12
 
+#: No row of any template has this many cells: a longer "row" is read as a prose line, so that
+#: adversarial input costs no more than prose does.
+MAX_CELLS = 256
 
-@frozen
-class Cell:
+
+# Cell and Line are the layout stage's hand-over, made hundreds of times per report: plain
+# named tuples (cheap to build), not the public attrs model.
+class Cell(NamedTuple):
     """One table cell: its normalised text, the text as printed, and its first source line."""
 
     text: str
@@ -53,8 +55,7 @@ class Cell:
     line: int
 
 
-@frozen
-class Line:
+class Line(NamedTuple):
     """One logical line: a prose line or a table row, with the source lines it came from."""
 
     kind: Literal["text", "row"]
@@ -99,6 +100,9 @@ def normalize(text: str) -> str:
 
 def _cell_text(raw: str) -> str:
     """A cell's matching form: NFKC and no whitespace at all (labels wrap and space freely)."""
+    if raw.isascii():  # most cells are plain figures: no normalisation to do
+        text = "".join(raw.split())
+        return text.replace("|", "/") if "|" in text else text
     text = unicodedata.normalize("NFKC", raw)
     if "[bookmark:" in text:
         text = _BOOKMARK.sub("", text)
@@ -107,7 +111,7 @@ def _cell_text(raw: str) -> str:
 
 def is_value_text(text: str) -> bool:
     """Whether a normalised cell reads as a figure: empty, a number (with unit) or a n/a mark."""
-    return not text or text in NOT_APPLICABLE or _NUMBER.match(text) is not None
+    return not text or text.isdigit() or text in NOT_APPLICABLE or _NUMBER.match(text) is not None
 
 
 def _prose(raw: str) -> str:
@@ -121,32 +125,66 @@ def _prose(raw: str) -> str:
 
 def _make_row(cells: list[Cell], layout: LayoutName, first: int, last: int, raw: str) -> Line | None:
     """Split a row's cells into labels and values; None for a row that holds nothing."""
-    first_value = next(
-        (i for i, c in enumerate(cells) if c.text and is_value_text(c.text)), len(cells)
-    )
-    last_label = max((i for i in range(first_value) if cells[i].text), default=-1)
+    if len(cells) > MAX_CELLS:
+        text = normalize(raw.replace("\t", " ").replace("|", " ")) or "-"
+        return Line("text", text, raw, first, last, layout)
+    # labels: the text cells before the first figure; values: the cells after the last label
+    last_label = -1
+    for i, c in enumerate(cells):
+        t = c.text
+        if t:
+            if is_value_text(t):
+                break
+            last_label = i
     labels: list[Cell] = []
+    prev = ""
     for c in cells[: last_label + 1]:
         # pandas repeats a merged label in every cell it spans: keep it once.
-        if c.text and (not labels or labels[-1].text != c.text):
+        if c.text and c.text != prev:
             labels.append(c)
+            prev = c.text
     values = cells[last_label + 1 :]
-    if not any(c.text for c in values):
-        values = []
+    texts = [c.text for c in values]
+    if not any(texts):
+        values, texts = [], []
     if not labels and not values:
         return None
-    label = "|".join(c.text for c in labels)
-    text = "\t" + label + "".join("\t" + c.text for c in values)
+    label = "|".join([c.text for c in labels])
+    text = "\t".join(["", label, *texts])
     return Line("row", text, raw, first, last, layout, tuple(labels), tuple(values))
 
 
 def _split_pipes(line: str) -> list[str]:
     s = line.strip()
+    # Outer pipes come in pairs (``| a | b |``).  html2text writes no outer pipes, and a row
+    # ending in an empty cell ends in ``| `` there: that pipe separates a cell, keep it.
     if s.startswith("|"):
         s = s[1:]
-    if s.endswith("|") and not s.endswith("\\|"):
-        s = s[:-1]
+        if s.endswith("|") and not s.endswith("\\|"):
+            s = s[:-1]
     return s.split("|")
+
+
+# One pass of one regular expression over the text reads it line by line; a cell-per-line row
+# (its TAB-led cell lines and their untabbed continuations) is one match.  Python loops only
+# per logical line and per cell, never per character.
+_H = r"[^\S\n\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
+_EOL = r"(?:\n|\Z)"
+_CELL_LINE = rf"\t[^\t\n]*{_EOL}"
+# a wrapped cell goes on: on an untabbed, non-blank line that does not open a section …
+_CONT = rf"(?!{_H})(?=[^\t\n]*[^\s])[^\t\n]+{_EOL}"
+# … also after one empty line, when the fragment is short (（三） / empty line / 不予公开)
+_CONT_AFTER_BLANK = (
+    rf"[^\S\n\t]*\n(?!{_H})[^\S\n\t]*[^\s\t][^\t\n]{{0,{CONTINUATION_MAX - 1}}}?[^\S\n\t]*{_EOL}"
+)
+_SCAN = re.compile(
+    rf"(?P<cells>(?:{_CELL_LINE}(?:{_CONT}|{_CONT_AFTER_BLANK})*)+)"
+    r"|(?:[^\S\n]*\n)+"  # blank lines, also of spaces and TABs: nothing to read
+    r"|(?P<tsv>[^\n]*\t[^\n]*)"
+    r"|(?P<pipe>[^\n]*\|[^\n]*)"
+    r"|(?P<text>[^\n]+)"
+    r"|\n+"
+)
 
 
 def read_lines(text: str) -> list[Line]:
@@ -155,94 +193,55 @@ def read_lines(text: str) -> list[Line]:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    raw_lines = text.split("\n")
-    return list(_logical_lines(raw_lines))
+    out: list[Line] = []
+    lineno = 1
+    pos = 0
+    for m in _SCAN.finditer(text):
+        start = m.start()
+        if start > pos:  # pragma: no cover - the scanner matches every position
+            lineno += text.count("\n", pos, start)
+        kind = m.lastgroup
+        s = m.group()
+        row: Line | None = None
+        if kind == "cells":
+            row = _cell_row(s, lineno)
+        elif kind == "tsv":
+            if s.strip():
+                parts = s.split("\t", MAX_CELLS)
+                row = _make_row(
+                    [Cell(_cell_text(p), p, lineno) for p in parts], "tab-separated", lineno, lineno, s
+                )
+        elif kind == "pipe":
+            stripped = s.strip()
+            if not _RULE.match(stripped):
+                cells = [Cell(_cell_text(p), p, lineno) for p in _split_pipes(stripped)[: MAX_CELLS + 1]]
+                row = _make_row(cells, "markdown", lineno, lineno, s)
+        elif kind == "text":
+            prose = _prose(s)
+            if prose and not _PAGE_NO.match(prose) and not _RULE.match(prose):
+                layout: LayoutName = "markdown" if s.lstrip()[:1] == "#" else "text"
+                row = Line("text", prose, s, lineno, lineno, layout)
+        if row is not None:
+            out.append(row)
+        lineno += s.count("\n")
+        pos = m.end()
+    return out
 
 
-def _is_cell_line(s: str) -> bool:
-    return s.startswith("\t") and "\t" not in s[1:]
-
-
-def _logical_lines(raw_lines: list[str]) -> Iterator[Line]:
-    n = len(raw_lines)
-    i = 0
-    while i < n:
-        s = raw_lines[i]
-        lineno = i + 1
-        if _is_cell_line(s):
-            i = yield from _cell_row(raw_lines, i)
-            continue
-        i += 1
-        if "\t" in s:
-            if not s.strip():
-                continue  # stray TABs between rows: nothing to read
-            parts = s.split("\t")
-            cells = [Cell(_cell_text(p), p, lineno) for p in parts]
-            row = _make_row(cells, "tab-separated", lineno, lineno, s)
-            if row is not None:
-                yield row
-            continue
-        stripped = s.strip()
-        if not stripped:
-            continue
-        if "|" in stripped:
-            if _RULE.match(stripped):
-                continue
-            cells = [Cell(_cell_text(p), p, lineno) for p in _split_pipes(stripped)]
-            row = _make_row(cells, "markdown", lineno, lineno, s)
-            if row is not None:
-                yield row
-            continue
-        text = _prose(s)
-        if not text or _PAGE_NO.match(text) or _RULE.match(text):
-            continue
-        yield Line("text", text, s, lineno, lineno, "markdown" if stripped[0] == "#" else "text")
-
-
-def _cell_row(raw_lines: list[str], i: int) -> Iterator[Line]:
-    """Read one cell-per-line row starting at ``raw_lines[i]``; return the next index."""
-    n = len(raw_lines)
-    first = i + 1
-    cells: list[list[str]] = []  # raw fragments per cell
-    starts: list[int] = []
-    while i < n:
-        s = raw_lines[i]
-        if _is_cell_line(s):
-            cells.append([s[1:]])
-            starts.append(i + 1)
-            i += 1
-            continue
-        if s.strip() and "\t" not in s:
-            if _HEADING_LIKE.match(s):
-                break
-            cells[-1].append(s)  # a wrapped cell continues on an untabbed line
-            i += 1
-            continue
-        if not s.strip() and "\t" not in s:
-            # An empty line ends the row, unless a short untabbed fragment follows it: then the
-            # fragment continues the last cell and the row goes on.
-            j = i + 1
-            if j < n:
-                nxt = raw_lines[j]
-                frag = nxt.strip()
-                if (
-                    frag
-                    and "\t" not in nxt
-                    and len(frag) <= CONTINUATION_MAX
-                    and not _HEADING_LIKE.match(nxt)
-                ):
-                    cells[-1].append(nxt)
-                    i = j + 1
-                    continue
-            i += 1
-        break
-    last = i
-    parsed = [Cell(_cell_text("".join(parts)), "\n".join(parts), start) for parts, start in zip(cells, starts)]
-    raw = "\n".join(raw_lines[first - 1 : last])
-    row = _make_row(parsed, "cell-per-line", first, max(first, last), raw)
-    if row is not None:
-        yield row
-    return i
+def _cell_row(block: str, first: int) -> Line | None:
+    """One cell-per-line row: ``block`` is its TAB-led cell lines and their continuations."""
+    cells: list[Cell] = []
+    line = first
+    for part in block[1:].rstrip("\n").split("\n\t", MAX_CELLS):
+        if "\n" in part:
+            # continuation lines join without a separator: Chinese labels wrap anywhere
+            cells.append(Cell(_cell_text(part), part, line))
+            line += part.count("\n") + 1
+        else:
+            cells.append(Cell(_cell_text(part), part, line))
+            line += 1
+    last = first + block.rstrip("\n").count("\n")
+    return _make_row(cells, "cell-per-line", first, last, block.rstrip("\n"))
 
 
 def canonical_text(lines: list[Line]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .build import build_report
 from .errors import ParseError
 from .grammar import GrammarFailure, parse_lines
-from .layout import canonical_text, read_lines
+from .layout import read_lines
 from .model import Report
 from .variants import detect_variant, get_variant
 
@@ -59,14 +59,14 @@ def _parse(text: str | bytes, variant: str | None, strict: bool) -> Report:
     if not isinstance(text, str):
         raise ParseError(f"expected the report's text as str, got {type(text).__name__}")
     lines = read_lines(text)
-    canonical = canonical_text(lines)
+    canonical = [ln.text + "\n" for ln in lines]
     if variant is not None:
         try:
             v = get_variant(variant)
         except ValueError as e:
             raise ParseError(str(e)) from None
     else:
-        v = detect_variant(canonical)
+        v = detect_variant("".join(canonical))
     try:
         tree, skipped = parse_lines(v, canonical)
     except GrammarFailure as e:

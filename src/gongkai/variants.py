@@ -60,6 +60,7 @@ class TableSpec:
     columns: tuple[str, ...] = ()
     header: tuple[tuple[str, ...], ...] = ()
     blocks: tuple[Mapping[str, Any], ...] = ()
+    pads: str = "start"
 
     def row_specs(self) -> list[RowSpec]:
         """Every row of the table, in the data file's order."""
@@ -180,6 +181,7 @@ def _table_spec(name: str, spec: Mapping[str, Any]) -> TableSpec:
         columns=cols,
         header=tuple(tuple(h) for h in spec.get("header", ())),
         blocks=tuple(spec.get("blocks", ())),
+        pads=str(spec.get("pads", "start")),
     )
 
 
