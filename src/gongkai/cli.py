@@ -1,4 +1,8 @@
-"""Command line: ``gongkai parse FILE... [--format json|record]`` (also ``python -m gongkai``)."""
+"""Command line (also ``python -m gongkai``):
+
+* ``gongkai parse FILE... [--format json|record]`` – the reports as JSON;
+* ``gongkai check FILE... [--previous FILE] [--format text|json]`` – the arithmetic checks.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
+from .check import Finding, check
 from .errors import ParseError
 from .model import Report
 from .pipeline import parse
@@ -59,6 +64,63 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return status
 
 
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def _finding_json(path: str, f: Finding) -> dict[str, Any]:
+    return {
+        "file": path,
+        "line": f.line,
+        "rule": f.rule,
+        "severity": f.severity,
+        "message": f.message,
+        "message_en": f.message_en,
+        "cell": f.cell,
+        "cells": list(f.cells),
+        "lines": list(f.lines),
+        "blank": list(f.blank),
+        "expected": _jsonable(f.expected),
+        "actual": _jsonable(f.actual),
+    }
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    previous: Report | None = None
+    if args.previous is not None:
+        try:
+            previous = parse(_read(args.previous))  # its edition may differ: detect it
+        except (ParseError, OSError) as e:
+            _fail(args.previous, e)
+            return 2
+    unparsed = False
+    errors = False
+    shown: list[dict[str, Any]] = []
+    least = _SEVERITY_RANK[args.severity]
+    for path in args.files:
+        try:
+            report = parse(_read(path), variant=args.variant)
+            findings = check(report, previous=previous)
+        except (ParseError, OSError, ValueError) as e:
+            _fail(path, e)
+            unparsed = True
+            continue
+        errors = errors or any(f.severity == "error" for f in findings)
+        for f in findings:
+            if _SEVERITY_RANK[f.severity] < least:
+                continue
+            if args.format == "json":
+                shown.append(_finding_json(path, f))
+            else:
+                message = f.message_en if args.lang == "en" else f.message
+                print(f"{path}:{f.line or 0}: {f.rule} {f.severity} {message}")
+    if args.format == "json":
+        json.dump(shown, sys.stdout, ensure_ascii=False, indent=args.indent)
+        sys.stdout.write("\n")
+    if unparsed:
+        return 2
+    return 1 if errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``gongkai`` command."""
     p = argparse.ArgumentParser(
@@ -80,11 +142,40 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("--strict", action="store_true", help="fail on any deviation from the template")
     pp.add_argument("--indent", type=int, default=2, help="JSON indent (default 2)")
     pp.set_defaults(func=_cmd_parse)
+
+    pc = sub.add_parser(
+        "check",
+        help="check the arithmetic (勾稽关系) of reports",
+        description="Check the arithmetic (勾稽关系) of reports: rules R1-R5, X3, and with --previous "
+        "X1-X2.  Exit status: 0 no error finding, 1 an error finding, 2 a file could not be parsed.",
+    )
+    pc.add_argument("files", nargs="+", metavar="FILE", help="report text files ('-' for stdin)")
+    pc.add_argument("--previous", metavar="FILE", default=None, help="the report of the year before (X1, X2)")
+    pc.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one 'file:line: rule severity message' line per finding; json: a list",
+    )
+    pc.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text messages")
+    pc.add_argument(
+        "--severity",
+        choices=("info", "warning", "error"),
+        default="info",
+        help="show only findings of this severity or worse (default: all)",
+    )
+    pc.add_argument("--variant", default=None, help="force the edition or variant of FILE (default: detect)")
+    pc.add_argument("--indent", type=int, default=2, help="JSON indent (default 2)")
+    pc.set_defaults(func=_cmd_check)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 a file could not be parsed)."""
+    """Run the command line; returns the exit status.
+
+    ``parse``: 0 ok, 2 a file could not be parsed.  ``check``: 0 no error finding, 1 an error
+    finding, 2 a file could not be parsed.
+    """
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
