@@ -26,3 +26,29 @@ def load_case(name: str) -> tuple[str, dict[str, Any]]:
 def seed_texts() -> dict[str, str]:
     """Seed name → text."""
     return {p.stem: p.read_text("utf-8") for p in SEEDS}
+
+
+# ---------------------------------------------------------------- hypothesis settings profiles
+# "dev" (default): quick, for development.  "ci": selected by HYPOTHESIS_PROFILE=ci or CI=true;
+# at least 500 examples per property, reproducible.  "nightly": 10,000 examples.
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("dev", max_examples=50, deadline=None, suppress_health_check=_SUPPRESS)
+settings.register_profile(
+    "ci",
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=_SUPPRESS,
+)
+settings.register_profile(
+    "nightly", max_examples=10_000, deadline=None, print_blob=True, suppress_health_check=_SUPPRESS
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in ("true", "1") else "dev")
+)

@@ -1,0 +1,57 @@
+"""Round trips: render any report in any layout, with real converters' noise, and read it back."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+import gongkai
+from gongkai.model import Report
+from gongkai.render import LAYOUTS, Layout, render
+
+from .noise import Noise, noises, noisy_render
+from .strategies import make_report, reports, variant_names
+
+
+def _same(parsed: Report, original: Report, text: str) -> None:
+    want = gongkai.to_record(original)
+    got = gongkai.to_record(parsed)
+    diff = {k: (v, got.get(k, "absent")) for k, v in want.items() if got.get(k, "absent") != v}
+    assert not diff, f"figures differ (want, got): {diff}\n--- text ---\n{text}"
+    assert parsed.variant == original.variant
+    assert (parsed.title, parsed.agency, parsed.year) == (original.title, original.agency, original.year)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@given(report=reports())
+def test_canonical_round_trip(layout: Layout, report: Report) -> None:
+    text = render(report, layout)
+    _same(gongkai.parse(text), report, text)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@given(report=reports(), noise=noises())
+def test_noisy_round_trip(layout: Layout, report: Report, noise: Noise) -> None:
+    text = noisy_render(report, noise, layout)
+    _same(gongkai.parse(text), report, text)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@given(report=reports())
+def test_render_is_stable(layout: Layout, report: Report) -> None:
+    text = render(report, layout)
+    assert render(gongkai.parse(text), layout) == text
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("variant", variant_names())
+def test_every_variant_renders(layout: Layout, variant: str) -> None:
+    report = make_report(variant, year=2020 if variant == "2019" else 2022)
+    text = render(report, layout)
+    _same(gongkai.parse(text), report, text)
+    assert gongkai.parse(text, variant=variant).variant == variant
+
+
+def test_render_rejects_unknown_layout() -> None:
+    with pytest.raises(ValueError, match="unknown layout"):
+        render(make_report(), "html")  # type: ignore[arg-type]
