@@ -8,6 +8,7 @@ every deviation as a :class:`~gongkai.errors.Diagnostic`.
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections.abc import Callable, Iterable, Sequence
 
 from .cells import Placement, place, read_value
@@ -39,7 +40,7 @@ _MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\[bookmark:[^\]]*\]")
 
 def _clean(raw: str) -> str:
     """A prose line as printed, without markdown marks, artefacts and surrounding space."""
-    text = _MD_MARKS.sub("", raw).strip()
+    text = _MD_MARKS.sub("", raw).strip() if ("#" in raw or "[" in raw) else raw.strip()
     if text.startswith("**") and text.endswith("**") and len(text) > 4:
         text = text[2:-2].strip()
     return text
@@ -244,13 +245,21 @@ def _figure(spec: TableSpec, rs: RowSpec, col: str, cell: Cell | None, diags: li
     return Figure(col, value, cell.raw.strip(), cell.line, kind)
 
 
-def _expected_names(expected: Sequence[str], variant: Variant) -> tuple[str, ...]:
+@cache
+def _terminal_names(variant: Variant) -> dict[str, str]:
+    """Terminal → what a reader calls it (a row's label, a section's heading)."""
     labels: dict[str, str] = {}
     for t in variant.tables:
         for terminal, specs in t.rows.items():
             labels[terminal] = specs[0].group + specs[0].label if specs[0].group else specs[0].label
     for n in range(1, 7):
         labels[f"SEC{n}"] = _section_title(variant, n)
+    return labels
+
+
+@cache
+def _expected_names(expected: tuple[str, ...], variant: Variant) -> tuple[str, ...]:
+    labels = _terminal_names(variant)
     names = [labels.get(_name(e), _name(e)) for e in expected if _name(e) not in ("TEXT", "ROW", "$END")]
     return tuple(dict.fromkeys(names))
 

@@ -11,6 +11,7 @@ tables instead — the reference the tests compare with.
 from __future__ import annotations
 
 import re
+import re._parser as _sre  # to see where a terminal's match can start
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple, Union
@@ -101,6 +102,49 @@ def parser_for(variant: Variant) -> Lark:
 _Action = tuple[bool, Any]
 
 
+def _starts(regexp: str) -> frozenset[bool]:
+    """Whether a match of ``regexp`` can start with a TAB (True), with another character (False).
+
+    Rows start with a TAB and prose lines never do, so each parser state gets one pattern per
+    kind of line and a line is tried only against the terminals that can match it.
+    """
+    both = frozenset((True, False))
+    try:
+        parsed = _sre.parse(regexp)
+    except Exception:  # pragma: no cover - lark compiled it already
+        return both
+
+    def first(items: Any) -> frozenset[bool]:
+        for op, av in items:
+            name = str(op)
+            if name == "LITERAL":
+                return frozenset((av == 9,))
+            if name == "SUBPATTERN":
+                return first(av[-1])
+            if name in ("MAX_REPEAT", "MIN_REPEAT"):
+                lo, _hi, sub = av
+                return first(sub) if lo > 0 else both
+            if name == "IN":
+                negate = any(str(o) == "NEGATE" for o, _ in av)
+                has_tab = any(str(o) == "LITERAL" and a == 9 for o, a in av)
+                if negate and has_tab:
+                    return frozenset((False,))
+                if not negate and not has_tab and all(str(o) in ("LITERAL", "RANGE") for o, _ in av):
+                    ranges = [a for o, a in av if str(o) == "RANGE"]
+                    if not any(lo <= 9 <= hi for lo, hi in ranges):
+                        return frozenset((False,))
+                return both
+            if name == "BRANCH":
+                out: set[bool] = set()
+                for branch in av[1]:
+                    out |= first(branch)
+                return frozenset(out)
+            return both
+        return both
+
+    return first(parsed)
+
+
 class Tables:
     """A variant's LALR tables and, per parser state, one pattern of the terminals it accepts."""
 
@@ -115,19 +159,27 @@ class Tables:
             key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
         )
         rank = {t.name: i for i, t in enumerate(order)}
+        starts = {n: _starts(t.pattern.to_regexp()) for n, t in terms.items()}
         patterns: dict[frozenset[str], re.Pattern[str]] = {}
 
         def scanner(names: frozenset[str]) -> re.Pattern[str]:
             if names not in patterns:
                 ordered = sorted(names, key=rank.__getitem__)
                 patterns[names] = re.compile(
-                    "|".join(f"(?P<{n}>{terms[n].pattern.to_regexp()})" for n in ordered)
+                    "|".join(f"(?P<{n}>{terms[n].pattern.to_regexp()})" for n in ordered) or "(?!)"
                 )
             return patterns[names]
 
-        self.root = scanner(frozenset(terms))
+        def split(names: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+            """(pattern for a row, pattern for a prose line) over ``names``."""
+            return (
+                scanner(frozenset(n for n in names if True in starts[n])),
+                scanner(frozenset(n for n in names if False in starts[n])),
+            )
+
+        self.root = split(frozenset(terms))
         self.actions: dict[int, dict[str, _Action]] = {}
-        self.scanners: dict[int, re.Pattern[str]] = {}
+        self.scanners: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         self.expected: dict[int, tuple[str, ...]] = {}
         for state, acts in table.states.items():
             compiled: dict[str, _Action] = {}
@@ -139,8 +191,7 @@ class Tables:
                     name = getattr(name, "value", name)
                     compiled[sym] = (False, (str(name), len(arg.expansion), str(name).startswith("_")))
             self.actions[state] = compiled
-            accepted = frozenset(s for s in acts if s in terms)
-            self.scanners[state] = scanner(accepted) if accepted else self.root
+            self.scanners[state] = split(frozenset(s for s in acts if s in terms))
             self.expected[state] = tuple(sorted(s for s in acts if s.isupper()))
 
 
@@ -155,18 +206,27 @@ def tables_for(variant: Variant) -> Tables:
 
 
 def _reduce(values: list[Child], size: int, name: str, inline: bool) -> Node:
-    """Pop a rule's ``size`` children off ``values`` into a node (``inline``: a helper rule)."""
-    if size:
-        kids = values[-size:]
-        del values[-size:]
-        children: list[Child] = []
-        for k in kids:
-            if isinstance(k, Node) and k.data.startswith("_"):
-                children.extend(k.children)  # EBNF helper rules (x*, _rule) melt into their parent
-            else:
-                children.append(k)
+    """Pop a rule's ``size`` children off ``values`` into a node (``inline``: a helper rule).
+
+    Helper rules (``_p1: _p1 TEXT``, EBNF repeats) melt into their parent; a left-recursive
+    helper grows its first child's list in place, so a long run of lines stays linear.
+    """
+    if not size:
+        return Node(name, [])
+    kids = values[-size:]
+    del values[-size:]
+    first = kids[0]
+    if inline and isinstance(first, Node) and first.data == name:
+        children = first.children  # the same helper one level down: extend it in place
+        rest = kids[1:]
     else:
         children = []
+        rest = kids
+    for k in rest:
+        if isinstance(k, Node) and k.data.startswith("_"):
+            children.extend(k.children)  # EBNF helper rules (x*, _rule) melt into their parent
+        else:
+            children.append(k)
     return Node(name, children)
 
 
@@ -180,10 +240,11 @@ def parse_lines(variant: Variant, lines: Sequence[str], engine: str = "gongkai")
     values: list[Child] = []
     skipped: list[Skipped] = []
     for number, line in enumerate(lines, 1):
-        m = scanners[states[-1]].match(line) or root.match(line)
+        k = 0 if line[0] == "\t" else 1
+        m = scanners[states[-1]][k].match(line) or root[k].match(line)
         if m is None or m.end() != len(line):
             raise GrammarFailure(number, 1, t.expected[states[-1]])
-        typ = str(m.lastgroup)
+        typ: str = m.lastgroup  # type: ignore[assignment]  # every alternative is a named group
         tok = Tok(typ, number)
         saved: tuple[list[int], list[Child]] | None = None
         while True:

@@ -77,6 +77,7 @@ _WS = re.compile(r"\s+")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PAGE_NO = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?$")
 _RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_RULE_OR_PAGE_START = frozenset("-—–|:第")
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
 # A line that opens a section or a numbered heading is never a wrapped cell's continuation.
@@ -95,7 +96,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if "[bookmark:" in text:
         text = _BOOKMARK.sub("", text)
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _cell_text(raw: str) -> str:
@@ -116,10 +117,12 @@ def is_value_text(text: str) -> bool:
 
 def _prose(raw: str) -> str:
     text = normalize(raw)
-    text = _HEADING_MARK.sub("", text)
-    m = _EMPHASIS.match(text)
-    if m:
-        text = m.group(2).strip()
+    if text[:1] == "#":
+        text = _HEADING_MARK.sub("", text)
+    if text[:1] in ("*", "_"):
+        m = _EMPHASIS.match(text)
+        if m:
+            text = m.group(2).strip()
     return text
 
 
@@ -180,6 +183,7 @@ _CONT_AFTER_BLANK = (
 _SCAN = re.compile(
     rf"(?P<cells>(?:{_CELL_LINE}(?:{_CONT}|{_CONT_AFTER_BLANK})*)+)"
     r"|(?:[^\S\n]*\n)+"  # blank lines, also of spaces and TABs: nothing to read
+    r"|(?P<plain>[^\t\n|]+)(?=\n|\Z)"  # most prose: one scan of the line
     r"|(?P<tsv>[^\n]*\t[^\n]*)"
     r"|(?P<pipe>[^\n]*\|[^\n]*)"
     r"|(?P<text>[^\n]+)"
@@ -216,9 +220,9 @@ def read_lines(text: str) -> list[Line]:
             if not _RULE.match(stripped):
                 cells = [Cell(_cell_text(p), p, lineno) for p in _split_pipes(stripped)[: MAX_CELLS + 1]]
                 row = _make_row(cells, "markdown", lineno, lineno, s)
-        elif kind == "text":
+        elif kind == "plain" or kind == "text":
             prose = _prose(s)
-            if prose and not _PAGE_NO.match(prose) and not _RULE.match(prose):
+            if prose and (prose[0] not in _RULE_OR_PAGE_START or not (_PAGE_NO.match(prose) or _RULE.match(prose))):
                 layout: LayoutName = "markdown" if s.lstrip()[:1] == "#" else "text"
                 row = Line("text", prose, s, lineno, lineno, layout)
         if row is not None:

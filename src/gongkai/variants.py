@@ -67,7 +67,7 @@ class TableSpec:
         return [spec for specs in self.rows.values() for spec in specs]
 
 
-@frozen
+@frozen(eq=False)  # one object per registered variant: identity is equality (and hashing)
 class Variant:
     """A template edition or regional variant: grammar, data, and how to recognise it."""
 
