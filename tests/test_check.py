@@ -7,6 +7,7 @@ changed cell's record key and its source line.
 from __future__ import annotations
 
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -369,7 +370,7 @@ def toy(monkeypatch: pytest.MonkeyPatch) -> None:
     def fake(name: str) -> Variant:
         return variant if name == "toy" else get_variant(name)
 
-    monkeypatch.setattr("gongkai.check.get_variant", fake)
+    monkeypatch.setattr(sys.modules["gongkai.check"], "get_variant", fake)
 
 
 def _toy_consistent() -> dict[str, int | None]:

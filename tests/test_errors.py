@@ -44,12 +44,15 @@ def test_bytes_in_utf8_are_read() -> None:
 
 
 def test_unknown_variant_lists_the_known_ones() -> None:
-    with pytest.raises(ParseError, match="known variants: .*2021"):
+    with pytest.raises(ParseError, match=r"known variants: .*2021"):
         gongkai.parse(HEAD, variant="no-such-edition")
 
 
 def test_unknown_row_is_a_diagnostic_and_its_figures_are_kept() -> None:
-    text = HEAD + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n其中：网上申请\t77\t0\t0\t0\t0\t0\t77\n"
+    text = (
+        HEAD
+        + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n其中：网上申请\t77\t0\t0\t0\t0\t0\t77\n"
+    )
     report = gongkai.parse(text)
     (d,) = [d for d in report.diagnostics if d.code == "unexpected-line"]
     assert d.line == 6 and d.severity == "error"
@@ -59,7 +62,10 @@ def test_unknown_row_is_a_diagnostic_and_its_figures_are_kept() -> None:
 
 
 def test_strict_mode_raises_on_the_first_deviation() -> None:
-    text = HEAD + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n其中：网上申请\t77\t0\t0\t0\t0\t0\t77\n"
+    text = (
+        HEAD
+        + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n其中：网上申请\t77\t0\t0\t0\t0\t0\t77\n"
+    )
     with pytest.raises(ParseError) as info:
         gongkai.parse(text, strict=True)
     err = info.value

@@ -62,7 +62,11 @@ def test_record_keys_match_the_template_reference() -> None:
     keys_2019 = get_variant("2019").record_keys()
     assert len(keys_2021) == 10 + 175 + 15 and len(set(keys_2021)) == len(keys_2021)
     assert len(keys_2019) == 22 + 161 + 15 and len(set(keys_2019)) == len(keys_2019)
-    assert keys_2021[:3] == ["active.regulations.issued", "active.regulations.repealed", "active.regulations.in_force"]
+    assert keys_2021[:3] == [
+        "active.regulations.issued",
+        "active.regulations.repealed",
+        "active.regulations.in_force",
+    ]
     assert "requests.other.unpaid_fee.total" in keys_2021 and "requests.other.total" in keys_2019
     assert keys_2021[-1] == keys_2019[-1] == "litigation.after_review.total"
 

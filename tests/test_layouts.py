@@ -137,9 +137,7 @@ def test_layouts_mix_within_one_report() -> None:
         "## 三、收到和处理政府信息公开申请情况\n"
         "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n\n"
         "四、政府信息公开行政复议、行政诉讼情况\n"
-        "\t行政复议\n\t行政诉讼\n\n"
-        + "".join(f"\t{n}\n" for n in range(15))
-        + "\n"
+        "\t行政复议\n\t行政诉讼\n\n" + "".join(f"\t{n}\n" for n in range(15)) + "\n"
     )
     report = gongkai.parse(text)
     assert report.layout == "cell-per-line+markdown+tab-separated"
@@ -150,7 +148,9 @@ def test_layouts_mix_within_one_report() -> None:
 
 
 def test_crlf_bom_bookmarks_and_full_width_digits() -> None:
-    text = "\ufeff" + (HEAD + "[bookmark: Body]一、本年新收政府信息公开申请数量\t１\t2\t3\t4\t5\t6\t２１\n").replace("\n", "\r\n")
+    text = "\ufeff" + (
+        HEAD + "[bookmark: Body]一、本年新收政府信息公开申请数量\t１\t2\t3\t4\t5\t6\t２１\n"
+    ).replace("\n", "\r\n")
     table = _requests(text)
     assert _values(table, "new") == [1, 2, 3, 4, 5, 6, 21]
     assert table["new"]["natural_person"].raw == "１"
@@ -160,7 +160,12 @@ def test_blank_is_none_and_not_applicable_keeps_its_mark() -> None:
     table = _requests(HEAD + "一、本年新收政府信息公开申请数量\t\t/\t—\t无\t1,234\t5件\t1，239\n")
     new = table["new"]
     assert [new[c].value for c in new.columns] == [None, None, None, None, 1234, 5, 1239]
-    assert [new[c].kind for c in new.columns[:4]] == ["blank", "not_applicable", "not_applicable", "not_applicable"]
+    assert [new[c].kind for c in new.columns[:4]] == [
+        "blank",
+        "not_applicable",
+        "not_applicable",
+        "not_applicable",
+    ]
     assert new["commercial"].raw == "/"
 
 
@@ -182,7 +187,10 @@ def test_canonical_text_is_what_the_grammar_reads() -> None:
 
 def test_header_words_in_later_prose_stay_prose() -> None:
     # "其他" is a table 四 header word; in section 六 it is just a line of the page footer.
-    text = HEAD + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n六、其他需要报告的事项\n无。\n其他\n结果\n"
+    text = (
+        HEAD
+        + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n六、其他需要报告的事项\n无。\n其他\n结果\n"
+    )
     report = gongkai.parse(text)
     assert [p.text for p in report.section(6).paragraphs] == ["无。", "其他", "结果"]  # type: ignore[union-attr]
     assert not [d for d in report.diagnostics if d.code == "unexpected-line"]

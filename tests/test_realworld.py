@@ -24,7 +24,9 @@ def _same(got: object, want: object) -> bool:
 def test_every_figure_exact(name: str) -> None:
     text, expect = load_case(name)
     record = gongkai.to_record(gongkai.parse(text))
-    wrong = {k: (record.get(k, "ABSENT"), v) for k, v in expect["values"].items() if not _same(record.get(k), v)}
+    wrong = {
+        k: (record.get(k, "ABSENT"), v) for k, v in expect["values"].items() if not _same(record.get(k), v)
+    }
     assert wrong == {}
     assert len(expect["values"]) == 200
 
@@ -74,7 +76,15 @@ def test_markitdown_colspan_pads_and_rowspan_losses() -> None:
     text, _ = load_case("pingtan_2021.markitdown")
     report = gongkai.parse(text)
     assert report.requests is not None
-    assert [report.requests["new"][c].value for c in report.requests["new"].columns] == [64, 0, 0, 2, 0, 4, 70]
+    assert [report.requests["new"][c].value for c in report.requests["new"].columns] == [
+        64,
+        0,
+        0,
+        2,
+        0,
+        4,
+        70,
+    ]
     row = report.requests["denied.prohibited_by_law"]
     assert [row[c].value for c in row.columns] == [0] * 7
     assert row.line == 143

@@ -30,7 +30,9 @@ def test_every_figure_of_the_seed(path: Path) -> None:
     values = want["values"]
     assert isinstance(values, dict)
     assert len(values) == 200
-    wrong = {k: (record.get(k, "ABSENT"), v) for k, v in values.items() if not _same(record.get(k, "ABSENT"), v)}
+    wrong = {
+        k: (record.get(k, "ABSENT"), v) for k, v in values.items() if not _same(record.get(k, "ABSENT"), v)
+    }
     assert wrong == {}
 
 

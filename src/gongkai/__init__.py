@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from .check import Finding, check
 from .errors import Diagnostic, ParseError
 from .model import Figure, Paragraph, Report, Row, Section, Table
 from .pipeline import parse
@@ -14,21 +15,23 @@ from .record import to_dict, to_record
 from .variants import Variant, register, variants
 
 __all__ = [
-    "parse",
-    "to_record",
-    "to_dict",
-    "ParseError",
     "Diagnostic",
-    "Report",
-    "Section",
-    "Paragraph",
-    "Table",
-    "Row",
     "Figure",
+    "Finding",
+    "Paragraph",
+    "ParseError",
+    "Report",
+    "Row",
+    "Section",
+    "Table",
     "Variant",
-    "variants",
-    "register",
     "__version__",
+    "check",
+    "parse",
+    "register",
+    "to_dict",
+    "to_record",
+    "variants",
 ]
 
 __version__ = "0.1.0"

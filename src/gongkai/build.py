@@ -8,8 +8,8 @@ every deviation as a :class:`~gongkai.errors.Diagnostic`.
 from __future__ import annotations
 
 import re
-from functools import cache
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
 from .cells import Placement, place, read_value
 from .errors import Diagnostic
@@ -28,6 +28,8 @@ _SECTION_RULES = {f"section{n}": n for n in range(1, 7)}
 def _name(name: str) -> str:
     """A rule or terminal name without the namespace a variant's ``%import`` gives it."""
     return name.rpartition("__")[2]
+
+
 _TABLE_OF_SECTION = {2: "active", 3: "requests", 4: "appeals"}
 _TABLE_NUMERAL = {"active": "二", "requests": "三", "appeals": "四"}
 
@@ -46,9 +48,7 @@ def _clean(raw: str) -> str:
     return text
 
 
-def build_report(
-    lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], variant: Variant
-) -> Report:
+def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], variant: Variant) -> Report:
     """Turn the parse tree of ``lines`` into a report of ``variant``."""
     diags: list[Diagnostic] = []
     sections: list[Section] = []
@@ -111,13 +111,15 @@ def build_report(
     for s in skipped:
         diags.append(_skipped_diagnostic(s, line_of(s.token), variant))
 
-    title, agency, year = _title(preamble)
-    if title is None:
-        diags.append(Diagnostic("missing-title", "no report title (…政府信息公开工作年度报告) found", 1, "info"))
+    report_title, agency, year = _title(preamble)
+    if report_title is None:
+        diags.append(
+            Diagnostic("missing-title", "no report title (…政府信息公开工作年度报告) found", 1, "info")
+        )
     layouts = sorted({ln.layout for ln in lines if ln.layout != "text"})
     diags.sort(key=lambda d: d.line if d.line is not None else len(lines) + 1)
     return Report(
-        title=title,
+        title=report_title,
         agency=agency,
         year=year,
         edition=variant.edition,
@@ -183,7 +185,7 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
     placed: dict[str, Placement] = {}
     for width, terminals in groups.items():
         cells_rows = [[c for ln in entries[t] for c in ln.values] for t in terminals]
-        for t, p in zip(terminals, place(cells_rows, width, spec.pads)):
+        for t, p in zip(terminals, place(cells_rows, width, spec.pads), strict=True):
             placed[t] = p
 
     rows: list[Row] = []
@@ -222,15 +224,17 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
             for col in rs.columns:
                 cell = p.cells[i]
                 i += 1
-                figs.append(_figure(spec, rs, col, cell, diags))
+                figs.append(_figure(spec, rs, col, cell, line0.line, diags))
             label = line0.label if len(specs) == 1 else rs.label
             rows.append(Row(rs.row, label, line0.line, tuple(figs)))
     return Table(spec.name, spec.title, first_line, tuple(rows), spec.prefix)
 
 
-def _figure(spec: TableSpec, rs: RowSpec, col: str, cell: Cell | None, diags: list[Diagnostic]) -> Figure:
-    if cell is None:
-        return Figure(col, None, "", None, "blank")
+def _figure(
+    spec: TableSpec, rs: RowSpec, col: str, cell: Cell | None, row_line: int, diags: list[Diagnostic]
+) -> Figure:
+    if cell is None:  # a cell the row lost to merged cells: blank, on the row's line
+        return Figure(col, None, "", row_line, "blank")
     value, kind = read_value(cell.text, money=col in rs.money)
     if kind == "unreadable":
         diags.append(
@@ -307,5 +311,5 @@ def _title_parts(title: str) -> tuple[str, str | None, int | None]:
 
 def _agency(title: str) -> str | None:
     text = _YEAR.sub("", title, count=1)
-    text = _TITLE_SUFFIX.sub("", text).strip(" 《》\"“”")
+    text = _TITLE_SUFFIX.sub("", text).strip(' 《》"“”')
     return text or None

@@ -14,9 +14,11 @@ from decimal import Decimal, InvalidOperation
 from .layout import NOT_APPLICABLE, Cell
 from .model import FigureKind, Value
 
-__all__ = ["read_value", "place", "Placement"]
+__all__ = ["Placement", "place", "read_value"]
 
-_NUM = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)(件|元|万元|个|条|项|次|宗|起|人次|人|家)?$")
+_NUM = re.compile(
+    r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)(件|元|万元|个|条|项|次|宗|起|人次|人|家)?$"
+)
 
 
 def read_value(text: str, *, money: bool = False) -> tuple[Value, FigureKind]:
@@ -102,9 +104,8 @@ def place(rows: Sequence[Sequence[Cell]], width: int, pads: str = "start") -> li
     repeat; (4) what is still too much is set aside, never guessed into a column.  A short row
     lost cells at its pad end: its cells align to the other end.
     """
-    rows = [list(r) for r in rows]
     spans = _span_positions(rows, width)
-    work = [_drop_at(r, spans, width) if len(r) > width else r for r in rows]
+    work = [_drop_at(list(r), spans, width) if len(r) > width else list(r) for r in rows]
     notes = ["" for _ in rows]
     for i, r in enumerate(work):
         if len(r) > width:
@@ -134,7 +135,7 @@ def place(rows: Sequence[Sequence[Cell]], width: int, pads: str = "start") -> li
         cells: list[Cell | None]
         if len(r) < width:
             missing: list[Cell | None] = [None] * (width - len(r))
-            cells = missing + list(r) if pads == "start" else list(r) + missing
+            cells = [*missing, *r] if pads == "start" else [*r, *missing]
             notes[i] = "short"
         else:
             cells = list(r)

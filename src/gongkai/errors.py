@@ -7,7 +7,7 @@ from typing import Literal
 
 from attrs import frozen
 
-__all__ = ["ParseError", "Diagnostic", "Severity"]
+__all__ = ["Diagnostic", "ParseError", "Severity"]
 
 Severity = Literal["error", "warning", "info"]
 
@@ -62,7 +62,9 @@ class ParseError(ValueError):
     def __str__(self) -> str:
         parts = [f"line {self.line}, column {self.column}: {self.message}"]
         if self.expected:
-            parts.append("expected " + " or ".join(self.expected[:6]) + (" …" if len(self.expected) > 6 else ""))
+            parts.append(
+                "expected " + " or ".join(self.expected[:6]) + (" …" if len(self.expected) > 6 else "")
+            )
         if self.excerpt:
             parts.append(f"near {self.excerpt!r}")
         return "; ".join(parts)

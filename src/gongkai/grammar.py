@@ -10,11 +10,11 @@ tables instead — the reference the tests compare with.
 
 from __future__ import annotations
 
+import importlib
 import re
-import re._parser as _sre  # to see where a terminal's match can start
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
@@ -23,9 +23,11 @@ from lark.parsers.lalr_analysis import Shift
 
 from .variants import Variant
 
-__all__ = ["Tok", "Node", "Skipped", "GrammarFailure", "parser_for", "tables_for", "parse_lines"]
+__all__ = ["GrammarFailure", "Node", "Skipped", "Tok", "parse_lines", "parser_for", "tables_for"]
 
 _BASE_LOADER = FromPackageLoader("gongkai.grammars", ("",))
+# the regular-expression parser of the standard library, to see where a terminal's match starts
+_sre: Any = importlib.import_module("re._parser")
 
 
 class Tok(NamedTuple):
@@ -60,7 +62,7 @@ class Node:
         return f"Node({self.data!r}, {self.children!r})"
 
 
-Child = Union[Node, Tok]
+Child = Node | Tok
 
 
 class Skipped(NamedTuple):
@@ -230,7 +232,9 @@ def _reduce(values: list[Child], size: int, name: str, inline: bool) -> Node:
     return Node(name, children)
 
 
-def parse_lines(variant: Variant, lines: Sequence[str], engine: str = "gongkai") -> tuple[Node, list[Skipped]]:
+def parse_lines(
+    variant: Variant, lines: Sequence[str], engine: str = "gongkai"
+) -> tuple[Node, list[Skipped]]:
     """Parse canonical lines (each ending in a newline); return the tree and the skipped lines."""
     if engine == "lark":
         return _parse_with_lark(variant, lines)
@@ -305,6 +309,8 @@ def _parse_with_lark(variant: Variant, lines: Sequence[str]) -> tuple[Node, list
         tree = parser_for(variant).parse("".join(lines), on_error=on_error)
     except UnexpectedInput as e:
         raise GrammarFailure(
-            getattr(e, "line", 1) or 1, getattr(e, "column", 1) or 1, tuple(sorted(getattr(e, "expected", ()) or ()))
+            getattr(e, "line", 1) or 1,
+            getattr(e, "column", 1) or 1,
+            tuple(sorted(getattr(e, "expected", ()) or ())),
         ) from e
     return _convert(tree), skipped

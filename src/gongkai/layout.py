@@ -26,12 +26,12 @@ from typing import Literal, NamedTuple
 
 __all__ = [
     "Cell",
-    "Line",
     "LayoutName",
-    "read_lines",
+    "Line",
     "canonical_text",
     "is_value_text",
     "normalize",
+    "read_lines",
 ]
 
 LayoutName = Literal["markdown", "tab-separated", "cell-per-line", "text"]
@@ -81,7 +81,9 @@ _RULE_OR_PAGE_START = frozenset("-—–|:第")
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
 # A line that opens a section or a numbered heading is never a wrapped cell's continuation.
-_HEADING_LIKE = re.compile(r"^\s*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])")
+_HEADING_LIKE = re.compile(
+    r"^\s*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
+)
 
 _NUMBER = re.compile(
     r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:件|元|万元|个|条|项|次|宗|起|人次|人|家)?$"
@@ -222,7 +224,9 @@ def read_lines(text: str) -> list[Line]:
                 row = _make_row(cells, "markdown", lineno, lineno, s)
         elif kind == "plain" or kind == "text":
             prose = _prose(s)
-            if prose and (prose[0] not in _RULE_OR_PAGE_START or not (_PAGE_NO.match(prose) or _RULE.match(prose))):
+            if prose and (
+                prose[0] not in _RULE_OR_PAGE_START or not (_PAGE_NO.match(prose) or _RULE.match(prose))
+            ):
                 layout: LayoutName = "markdown" if s.lstrip()[:1] == "#" else "text"
                 row = Line("text", prose, s, lineno, lineno, layout)
         if row is not None:

@@ -19,7 +19,7 @@ from attrs import field, frozen
 
 from .errors import Diagnostic
 
-__all__ = ["Figure", "Row", "Table", "Paragraph", "Section", "Report", "FigureKind", "Value"]
+__all__ = ["Figure", "FigureKind", "Paragraph", "Report", "Row", "Section", "Table", "Value"]
 
 FigureKind = Literal["number", "blank", "not_applicable", "unreadable"]
 Value = int | Decimal | None

@@ -46,7 +46,7 @@ def parse(text: str | bytes, *, variant: str | None = None, strict: bool = False
         raise
     except RecursionError as e:  # pragma: no cover - defensive
         raise ParseError(f"input too deeply nested to read: {e}") from e
-    except Exception as e:  # noqa: BLE001 - the contract: ParseError is the only exception
+    except Exception as e:
         raise ParseError(f"internal error while reading the report: {type(e).__name__}: {e}") from e
 
 

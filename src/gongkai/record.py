@@ -10,7 +10,7 @@ import attrs
 from .model import Report
 from .variants import get_variant
 
-__all__ = ["to_record", "to_dict"]
+__all__ = ["to_dict", "to_record"]
 
 RecordValue = int | Decimal | str | None
 

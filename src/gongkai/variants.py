@@ -87,9 +87,7 @@ class Variant:
         """Load a variant from a TOML data file inside an importable package."""
         data = _load_data(package, data_file)
         v = data["variant"]
-        tables = tuple(
-            _table_spec(name, spec) for name, spec in data.get("tables", {}).items()
-        )
+        tables = tuple(_table_spec(name, spec) for name, spec in data.get("tables", {}).items())
         sig = v.get("signature")
         return cls(
             name=str(v["name"]),
@@ -113,7 +111,7 @@ class Variant:
 
     def record_keys(self) -> list[str]:
         """Every figure's record key for this variant, in printed order."""
-        keys = []
+        keys: list[str] = []
         for t in self.tables:
             for spec in t.row_specs():
                 keys.extend(f"{t.prefix}{spec.row}.{c}" for c in spec.columns)
