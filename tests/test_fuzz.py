@@ -143,6 +143,12 @@ def _write(blocks: list[object], layout: Layout) -> str:
     return "\n".join(out) + "\n"
 
 
+def test_numbers_of_cell_per_line_cells_stay_apart() -> None:
+    # found by hypothesis: a cell-per-line row's raw text "\t0\n\t1" holds 0 and 1, not 01
+    assert _numbers("\t行政确认\n\t0\n\t1") == ["0", "1"]
+    assert _numbers("1,234件") == ["1234"]
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 @given(report=reports(), data=st.data())
 def test_nothing_in_a_damaged_table_is_lost(layout: Layout, report: Report, data: st.DataObject) -> None:
