@@ -251,11 +251,6 @@ def _rows(block: TableBlock, rng: random.Random, n: Noise, conv: str, pads: str)
     return out
 
 
-def _full_ends(r: _Row) -> bool:
-    values = r.cells[r.nlabels :]
-    return bool(values) and bool(values[0].strip()) and bool(values[-1].strip())
-
-
 def write_table(
     block: TableBlock, n: Noise, rng: random.Random, layout: Layout, pads: str = "start"
 ) -> list[str]:
@@ -299,9 +294,8 @@ def write_table(
                 if rng.random() < n.split_labels and (pieces := _split(cells[i], rng)):
                     cells[i] = pieces[0] + " " + pieces[1]
             line = "\t".join(cells)
-            # (only after a filled last cell: after an empty one the pad and a blank column read
-            # alike, see the report of issue #3)
-            if trailing and not r.short and r.kind == "data" and _full_ends(r):
+            # (a short row never gets them: a lost cell and a trailing TAB together are ambiguous)
+            if trailing and not r.short and r.kind == "data":
                 line += "\t" * trailing
             if "\t" not in line:
                 # a one-cell row is a prose line: keep single captions bare, as converters do

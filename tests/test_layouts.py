@@ -194,3 +194,9 @@ def test_header_words_in_later_prose_stay_prose() -> None:
     report = gongkai.parse(text)
     assert [p.text for p in report.section(6).paragraphs] == ["无。", "其他", "结果"]  # type: ignore[union-attr]
     assert not [d for d in report.diagnostics if d.code == "unexpected-line"]
+
+
+def test_trailing_tab_is_stripped_before_a_blank_first_cell() -> None:
+    # "label\t\t0…0\t": the trailing TAB is the artefact, the first empty cell a blank figure
+    table = _requests(HEAD + "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t\n")
+    assert _values(table, "new") == [None, 0, 0, 0, 0, 0, 0]

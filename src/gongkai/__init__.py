@@ -12,6 +12,7 @@ from .errors import Diagnostic, ParseError
 from .model import Figure, Paragraph, Report, Row, Section, Table
 from .pipeline import parse
 from .record import to_dict, to_record
+from .render import render
 from .variants import Variant, register, variants
 
 __all__ = [

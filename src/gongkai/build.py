@@ -185,7 +185,8 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
     placed: dict[str, Placement] = {}
     for width, terminals in groups.items():
         cells_rows = [[c for ln in entries[t] for c in ln.values] for t in terminals]
-        for t, p in zip(terminals, place(cells_rows, width, spec.pads), strict=True):
+        trailing = [entries[t][-1].raw.endswith("\t") for t in terminals]
+        for t, p in zip(terminals, place(cells_rows, width, spec.pads, trailing), strict=True):
             placed[t] = p
 
     rows: list[Row] = []

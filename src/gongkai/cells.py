@@ -93,7 +93,12 @@ def _dup_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
     ]
 
 
-def place(rows: Sequence[Sequence[Cell]], width: int, pads: str = "start") -> list[Placement]:
+def place(
+    rows: Sequence[Sequence[Cell]],
+    width: int,
+    pads: str = "start",
+    trailing: Sequence[bool] = (),
+) -> list[Placement]:
     """Place each row's value cells into ``width`` columns, deciding artefacts table-wide.
 
     In order: (1) empty pads at a position every over-long row shares (markitdown colspans);
@@ -102,14 +107,16 @@ def place(rows: Sequence[Sequence[Cell]], width: int, pads: str = "start") -> li
     blocks of different widths share one grid, as in table 二), then at the other end;
     (3) repeated cells at a position every over-long row shares (pandas colspans), then any
     repeat; (4) what is still too much is set aside, never guessed into a column.  A short row
-    lost cells at its pad end: its cells align to the other end.
+    lost cells at its pad end: its cells align to the other end.  ``trailing[i]`` says row i's
+    line ended in a separator (a trailing TAB): its end is stripped first, whatever ``pads``.
     """
     spans = _span_positions(rows, width)
     work = [_drop_at(list(r), spans, width) if len(r) > width else list(r) for r in rows]
     notes = ["" for _ in rows]
     for i, r in enumerate(work):
         if len(r) > width:
-            for end in (pads, "end" if pads == "start" else "start"):
+            first = "end" if i < len(trailing) and trailing[i] else pads
+            for end in (first, "end" if first == "start" else "start"):
                 if end == "start":
                     while len(r) > width and not r[0].text:
                         r = r[1:]
