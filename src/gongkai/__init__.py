@@ -30,6 +30,7 @@ __all__ = [
     "check",
     "parse",
     "register",
+    "render",
     "to_dict",
     "to_record",
     "variants",
