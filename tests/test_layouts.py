@@ -200,3 +200,10 @@ def test_trailing_tab_is_stripped_before_a_blank_first_cell() -> None:
     # "label\t\t0…0\t": the trailing TAB is the artefact, the first empty cell a blank figure
     table = _requests(HEAD + "一、本年新收政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t\n")
     assert _values(table, "new") == [None, 0, 0, 0, 0, 0, 0]
+
+
+def test_html_and_emphasis_left_in_cells_are_read_through() -> None:
+    rows = "| 一、本年<br>新收政府信息公开申请数量 | **1** | 2&nbsp; | 3 | 4 | 5 | 6 | __21__ |\n"
+    table = _requests(HEAD + rows)
+    assert _values(table, "new") == [1, 2, 3, 4, 5, 6, 21]
+    assert table["new"]["natural_person"].raw == "**1**"

@@ -22,6 +22,7 @@ finding naming the blank cells.  The rules are written over the variant's data
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -261,8 +262,13 @@ def _requests_rules(report: Report, variant: Variant) -> list[Finding]:
     results = [r for r in rows if r not in _T3_OUTSIDE]
     out: list[Finding] = []
 
-    def c(row: str, col: str) -> _Cell:
-        return _cell(table, spec, row, col)
+    memo: dict[tuple[str, str], _Cell] = {}
+
+    def c(row: str, col: str) -> _Cell:  # R1–R3 address each cell several times
+        found = memo.get((row, col))
+        if found is None:
+            found = memo[(row, col)] = _cell(table, spec, row, col)
+        return found
 
     if {"new", "carried_over", "total", "carried_forward"} <= set(rows):
         for col in columns:
@@ -638,36 +644,54 @@ class _Quote:
     text: str
 
 
-def _prose(report: Report) -> tuple[str, list[int], list[str]]:
-    """Section 一 as one NFKC-normalised string without white space, with each character's
-    source line and topic (the sub-item heading above it and its own paragraph).
+class _Prose:
+    """Section 一 as one NFKC-normalised string without white space, and where each piece of
+    it came from (its source line and topic: the sub-item heading above it and its paragraph).
 
     White space (line ends included: PDF text wraps mid-sentence) is dropped, except between two
     digits, where it becomes ``|`` so that two numbers never run together.
     """
-    section = report.section(1)
-    raw: list[tuple[str, int, str]] = []
-    if section is not None:
+
+    def __init__(self, report: Report) -> None:
+        section = report.section(1)
+        parts: list[str] = []
+        self.starts: list[int] = []
+        self.lines: list[int] = []
+        self.topics: list[str] = []
+        size = 0
         item = ""
-        for p in section.paragraphs:
+        for p in section.paragraphs if section is not None else ():
             text = unicodedata.normalize("NFKC", p.text)
             if p.item:
                 item = text
-            topic = f"{item}\n{text}"
-            raw.extend((ch, p.line, topic) for ch in text + "\n")
-    chars: list[str] = []
-    lines: list[int] = []
-    topics: list[str] = []
-    for i, (ch, line, topic) in enumerate(raw):
-        if ch.isspace():
-            nxt = next((c for c, _, _ in raw[i + 1 :] if not c.isspace()), "")
-            if not (chars and chars[-1].isdigit() and nxt.isdigit()):
-                continue
-            ch = "|"
-        chars.append(ch)
-        lines.append(line)
-        topics.append(topic)
-    return "".join(chars), lines, topics
+            squeezed = _SPACE.sub(lambda m: "|" if _digit_gap(m) else "", text)
+            if parts and parts[-1][-1:].isdigit() and squeezed[:1].isdigit():
+                squeezed = "|" + squeezed
+            self.starts.append(size)
+            self.lines.append(p.line)
+            self.topics.append(f"{item}\n{text}")
+            parts.append(squeezed)
+            size += len(squeezed)
+        self.text = "".join(parts)
+
+    def _at(self, pos: int) -> int:
+        return max(bisect_right(self.starts, pos) - 1, 0)
+
+    def line(self, pos: int) -> int:
+        """The source line of the character at ``pos``."""
+        return self.lines[self._at(pos)] if self.lines else 0
+
+    def topic(self, pos: int) -> str:
+        """The topic (sub-item heading and paragraph) of the character at ``pos``."""
+        return self.topics[self._at(pos)] if self.topics else ""
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _digit_gap(m: re.Match[str]) -> bool:
+    s, a, b = m.string, m.start(), m.end()
+    return 0 < a and b < len(s) and s[a - 1].isdigit() and s[b].isdigit()
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -677,7 +701,8 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 
 def _quotes(report: Report) -> list[_Quote]:
-    text, lines, topics = _prose(report)
+    prose = _Prose(report)
+    text = prose.text
     found: dict[tuple[int, int], _Quote] = {}
 
     def add(kind: Literal["requests", "review", "litigation"], m: re.Match[str], verb: str) -> None:
@@ -685,7 +710,7 @@ def _quotes(report: Report) -> list[_Quote]:
         if _STOP.search(gaps) or _APPROX.search(text[m.start() : m.start("n")]):
             return
         sentence = _sentence(text, m.start(), m.end())
-        topic = topics[m.start()]
+        topic = prose.topic(m.start())
         if kind == "requests":
             # a request for information disclosure: said so in the quote, or a bare count of
             # 申请 in the paragraph about 依申请公开 (not 受理行政许可申请…)
@@ -698,7 +723,7 @@ def _quotes(report: Report) -> list[_Quote]:
         span = m.span("n")
         found.setdefault(
             span,
-            _Quote(kind, verb, int(m.group("n").replace(",", "")), lines[span[0]], m.group(0)),
+            _Quote(kind, verb, int(m.group("n").replace(",", "")), prose.line(span[0]), m.group(0)),
         )
 
     for pattern in _REQUESTS:

@@ -73,11 +73,11 @@ class Line(NamedTuple):
         return "|".join(c.text for c in self.labels)
 
 
-_WS = re.compile(r"\s+")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PAGE_NO = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?$")
 _RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _RULE_OR_PAGE_START = frozenset("-—–|:第")
+_HTML_BITS = re.compile(r"<\s*/?\s*(?:br|p|span|div|b|strong|i|em|font)\b[^>]*>|&nbsp;|&#160;", re.I)
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
 # A line that opens a section or a numbered heading is never a wrapped cell's continuation.
@@ -103,13 +103,17 @@ def normalize(text: str) -> str:
 
 def _cell_text(raw: str) -> str:
     """A cell's matching form: NFKC and no whitespace at all (labels wrap and space freely)."""
-    if raw.isascii():  # most cells are plain figures: no normalisation to do
-        text = "".join(raw.split())
-        return text.replace("|", "/") if "|" in text else text
+    if raw.isdigit() and raw.isascii():  # most cells are plain figures: nothing to do
+        return raw
     text = unicodedata.normalize("NFKC", raw)
     if "[bookmark:" in text:
         text = _BOOKMARK.sub("", text)
-    return _WS.sub("", text).replace("|", "/")
+    if "<" in text or "&" in text:  # HTML left in a cell: <br> in a wrapped label, &nbsp;
+        text = _HTML_BITS.sub("", text)
+    text = "".join(text.split())
+    if text[:1] in ("*", "_") or text[-1:] in ("*", "_"):  # markdown emphasis around a cell
+        text = text.strip("*_")
+    return text.replace("|", "/") if "|" in text else text
 
 
 def is_value_text(text: str) -> bool:

@@ -50,19 +50,17 @@ class Row:
     label: str
     line: int | None
     figures: tuple[Figure, ...]
+    _by_column: dict[str, Figure] = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_column", {f.column: f for f in self.figures})
 
     def __getitem__(self, column: str) -> Figure:
-        for f in self.figures:
-            if f.column == column:
-                return f
-        raise KeyError(column)
+        return self._by_column[column]
 
     def get(self, column: str) -> Figure | None:
         """The figure of ``column``, or None."""
-        for f in self.figures:
-            if f.column == column:
-                return f
-        return None
+        return self._by_column.get(column)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -79,19 +77,17 @@ class Table:
     line: int | None
     rows: tuple[Row, ...]
     prefix: str = ""
+    _by_key: dict[str, Row] = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_key", {r.key: r for r in self.rows})
 
     def __getitem__(self, key: str) -> Row:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        return self._by_key[key]
 
     def get(self, key: str) -> Row | None:
         """The row of ``key``, or None when the report does not print it."""
-        for r in self.rows:
-            if r.key == key:
-                return r
-        return None
+        return self._by_key.get(key)
 
     def figures(self) -> Iterator[tuple[str, Figure]]:
         """Every figure with its full record key, in printed order."""

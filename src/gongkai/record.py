@@ -46,4 +46,5 @@ def _jsonable(value: Any) -> Any:
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The whole model as plain JSON-ready data (Decimal as str)."""
-    return _jsonable(attrs.asdict(report, recurse=True))  # type: ignore[no-any-return]
+    data = attrs.asdict(report, recurse=True, filter=lambda a, _v: not a.name.startswith("_"))
+    return _jsonable(data)  # type: ignore[no-any-return]
