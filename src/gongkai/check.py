@@ -22,8 +22,8 @@ finding naming the blank cells.  The rules are written over the variant's data
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Literal
@@ -691,7 +691,7 @@ _SPACE = re.compile(r"\s+")
 
 def _digit_gap(m: re.Match[str]) -> bool:
     s, a, b = m.string, m.start(), m.end()
-    return 0 < a and b < len(s) and s[a - 1].isdigit() and s[b].isdigit()
+    return a > 0 and b < len(s) and s[a - 1].isdigit() and s[b].isdigit()
 
 
 def _sentence(text: str, start: int, end: int) -> str:
