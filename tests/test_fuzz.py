@@ -26,7 +26,9 @@ MAX_CHARS = 20_000  # inputs stay bounded: no property can hang on a huge text
 def _parse_or_error(text: str) -> Report | None:
     try:
         return gongkai.parse(text)
-    except gongkai.ParseError:
+    except gongkai.ParseError as e:
+        # parse turns a bug into a ParseError too (its contract); a bug is still a failure here
+        assert "internal error" not in e.message, e.message
         return None
 
 
