@@ -62,3 +62,18 @@ def test_python_dash_m_and_stdin() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["requests.total.total"] == 14
+
+
+def test_render_rewrites_a_report_in_a_clean_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", str(SEED), "--layout", "tab-separated"]) == 0
+    out = capsys.readouterr().out
+    assert "一、本年新收政府信息公开申请数量\t14\t0\t0\t0\t0\t0\t14" in out
+    import gongkai
+
+    assert gongkai.to_record(gongkai.parse(out)) == gongkai.to_record(gongkai.parse(SEED.read_text("utf-8")))
+
+
+def test_variants_lists_the_editions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["variants"]) == 0
+    names = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
+    assert {"2019", "2021"} <= set(names)

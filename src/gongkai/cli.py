@@ -1,7 +1,10 @@
 """Command line (also ``python -m gongkai``):
 
 * ``gongkai parse FILE... [--format json|record]`` – the reports as JSON;
-* ``gongkai check FILE... [--previous FILE] [--format text|json]`` – the arithmetic checks.
+* ``gongkai check FILE... [--previous FILE] [--format text|json]`` – the arithmetic checks;
+* ``gongkai render FILE [--layout markdown|tab-separated|cell-per-line]`` – a report rewritten
+  in one clean layout;
+* ``gongkai variants`` – the editions and regional variants gongkai knows.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from .errors import ParseError
 from .model import Report
 from .pipeline import parse
 from .record import _jsonable, to_dict, to_record
+from .render import LAYOUTS, render
+from .variants import variants
 
 __all__ = ["main"]
 
@@ -167,13 +172,38 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("--variant", default=None, help="force the edition or variant of FILE (default: detect)")
     pc.add_argument("--indent", type=int, default=2, help="JSON indent (default 2)")
     pc.set_defaults(func=_cmd_check)
+
+    pr = sub.add_parser("render", help="rewrite a report in one clean layout")
+    pr.add_argument("file", metavar="FILE", help="report text file ('-' for stdin)")
+    pr.add_argument("--layout", choices=LAYOUTS, default="markdown", help="the layout to write (default markdown)")
+    pr.add_argument("--variant", default=None, help="force an edition or variant (default: detect)")
+    pr.set_defaults(func=_cmd_render)
+
+    pv = sub.add_parser("variants", help="list the editions and regional variants gongkai knows")
+    pv.set_defaults(func=_cmd_variants)
     return p
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    try:
+        report = parse(_read(args.file), variant=args.variant)
+    except (ParseError, OSError) as e:
+        _fail(args.file, e)
+        return 2
+    sys.stdout.write(render(report, args.layout))
+    return 0
+
+
+def _cmd_variants(args: argparse.Namespace) -> int:
+    for name, description in sorted(variants().items()):
+        print(f"{name}\t{description}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
-    ``parse``: 0 ok, 2 a file could not be parsed.  ``check``: 0 no error finding, 1 an error
+    ``parse``, ``render``: 0 ok, 2 a file could not be parsed.  ``check``: 0 no error finding, 1 an error
     finding, 2 a file could not be parsed.
     """
     args = build_parser().parse_args(argv)
