@@ -175,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser("render", help="rewrite a report in one clean layout")
     pr.add_argument("file", metavar="FILE", help="report text file ('-' for stdin)")
-    pr.add_argument("--layout", choices=LAYOUTS, default="markdown", help="the layout to write (default markdown)")
+    pr.add_argument(
+        "--layout", choices=LAYOUTS, default="markdown", help="the layout to write (default markdown)"
+    )
     pr.add_argument("--variant", default=None, help="force an edition or variant (default: detect)")
     pr.set_defaults(func=_cmd_render)
 
