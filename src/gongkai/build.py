@@ -160,6 +160,8 @@ def _prose(tree: Node, line_of: LineOf, diags: list[Diagnostic], where: str) -> 
                     raw=ln.raw,
                 )
             )
+        elif ln.parts:  # a block of prose lines read as one token: a paragraph per line
+            out.extend(Paragraph(_clean(p.raw), p.line) for p in ln.parts)
         else:
             out.append(Paragraph(_clean(ln.raw), ln.line, item=kind == "SUBITEM"))
     return out

@@ -66,6 +66,8 @@ class Line(NamedTuple):
     layout: LayoutName
     labels: tuple[Cell, ...] = ()
     values: tuple[Cell, ...] = ()
+    #: a prose block: its lines (text as printed, line number); empty for a single line
+    parts: tuple[Cell, ...] = ()
 
     @property
     def label(self) -> str:
@@ -186,9 +188,13 @@ _CONT = rf"(?!{_H})(?=[^\t\n]*[^\s])[^\t\n]+{_EOL}"
 _CONT_AFTER_BLANK = (
     rf"[^\S\n\t]*\n(?!{_H})[^\S\n\t]*[^\s\t][^\t\n]{{0,{CONTINUATION_MAX - 1}}}?[^\S\n\t]*{_EOL}"
 )
+# A line that may open something (a numbered heading or item, a bracket, a 第… caption, a
+# markdown mark) stands alone; a run of other prose lines is one block, one token for the grammar.
+_OPENS = r"[^\S\n]*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}[^\S\n]*[、.．:：)）])"
 _SCAN = re.compile(
     rf"(?P<cells>(?:{_CELL_LINE}(?:{_CONT}|{_CONT_AFTER_BLANK})*)+)"
     r"|(?:[^\S\n]*\n)+"  # blank lines, also of spaces and TABs: nothing to read
+    rf"|(?P<block>(?:(?!{_OPENS})[^\t\n|]*[^\s|][^\t\n|]*\n(?:[^\S\n]*\n)*){{2,}})"
     r"|(?P<plain>[^\t\n|]+)(?=\n|\Z)"  # most prose: one scan of the line
     r"|(?P<tsv>[^\n]*\t[^\n]*)"
     r"|(?P<pipe>[^\n]*\|[^\n]*)"
@@ -226,6 +232,8 @@ def read_lines(text: str) -> list[Line]:
             if not _RULE.match(stripped):
                 cells = [Cell(_cell_text(p), p, lineno) for p in _split_pipes(stripped)[: MAX_CELLS + 1]]
                 row = _make_row(cells, "markdown", lineno, lineno, s)
+        elif kind == "block":
+            row = _block(s, lineno)
         elif kind == "plain" or kind == "text":
             prose = _prose(s)
             if prose and (
@@ -238,6 +246,32 @@ def read_lines(text: str) -> list[Line]:
         lineno += s.count("\n")
         pos = m.end()
     return out
+
+
+#: joins the lines of a prose block in its canonical text (never a line end: one token)
+BLOCK_JOIN = "\u2029"
+
+
+def _block(block: str, first: int) -> Line | None:
+    """A run of ordinary prose lines: one Line whose parts are its lines."""
+    norm = unicodedata.normalize("NFKC", block)
+    if "[bookmark:" in norm:
+        norm = _BOOKMARK.sub("", norm)
+    raws = block.split("\n")
+    parts: list[Cell] = []
+    for i, (raw, text) in enumerate(zip(raws, norm.split("\n"), strict=False)):
+        text = " ".join(text.split())
+        if not text or (text[0] in _RULE_OR_PAGE_START and (_PAGE_NO.match(text) or _RULE.match(text))):
+            continue
+        parts.append(Cell(text, raw, first + i))
+    if not parts:
+        return None
+    if len(parts) == 1:
+        p = parts[0]
+        return Line("text", p.text, p.raw, p.line, p.line, "text")
+    last = parts[-1].line
+    joined = BLOCK_JOIN.join(p.text for p in parts)
+    return Line("text", joined, block.rstrip("\n"), parts[0].line, last, "text", parts=tuple(parts))
 
 
 def _cell_row(block: str, first: int) -> Line | None:
