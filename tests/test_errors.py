@@ -109,3 +109,24 @@ def test_parse_error_pickles() -> None:
     err = ParseError("x", line=3, column=2, expected=("a",), excerpt="e")
     back = pickle.loads(pickle.dumps(err))
     assert (back.line, back.column, back.expected, back.excerpt, str(back)) == (3, 2, ("a",), "e", str(err))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "文" * 300_000,  # one long line, no line end: a regex with nested repeats would go quadratic
+        "文" * 200_000 + "\n" + "字" * 100_000,
+        "一、总体情况\n" + "文字 段落。\n" * 30_000,
+        " " * 300_000 + "\t",
+        "\t" + "本年新收" * 50_000 + "\n",
+    ],
+    ids=["long-line", "long-lines", "many-lines", "spaces-tab", "long-row"],
+)
+def test_long_inputs_read_in_linear_time(text: str) -> None:
+    # No clock here: a super-linear path makes this test hang instead of pass.
+    try:
+        report = gongkai.parse(text)
+    except ParseError as e:
+        assert "internal error" not in e.message
+    else:
+        assert report.sections

@@ -194,7 +194,8 @@ _OPENS = r"[^\S\n]*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十
 _SCAN = re.compile(
     rf"(?P<cells>(?:{_CELL_LINE}(?:{_CONT}|{_CONT_AFTER_BLANK})*)+)"
     r"|(?:[^\S\n]*\n)+"  # blank lines, also of spaces and TABs: nothing to read
-    rf"|(?P<block>(?:(?!{_OPENS})[^\t\n|]*[^\s|][^\t\n|]*\n(?:[^\S\n]*\n)*){{2,}})"
+    # (each line: spaces, one visible character, the rest – no nested repeats, no backtracking)
+    rf"|(?P<block>(?:(?!{_OPENS})[^\S\n]*[^\s|][^\t\n|]*\n(?:[^\S\n]*\n)*){{2,}})"
     r"|(?P<plain>[^\t\n|]+)(?=\n|\Z)"  # most prose: one scan of the line
     r"|(?P<tsv>[^\n]*\t[^\n]*)"
     r"|(?P<pipe>[^\n]*\|[^\n]*)"
