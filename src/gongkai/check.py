@@ -318,7 +318,7 @@ def _requests_rules(report: Report, variant: Variant) -> list[Finding]:
             )
             if f is not None:
                 out.append(f)
-    return _pinpoint(out, {k: cell for k, cell in _cells_of(table, spec)})
+    return _pinpoint(out, dict(_cells_of(table, spec))) if out else out
 
 
 def _cells_of(table: Table, spec: TableSpec) -> Iterator[tuple[str, _Cell]]:
