@@ -30,8 +30,7 @@ def _name(name: str) -> str:
     return name.rpartition("__")[2]
 
 
-_TABLE_OF_SECTION = {2: "active", 3: "requests", 4: "appeals"}
-_TABLE_NUMERAL = {"active": "二", "requests": "三", "appeals": "四"}
+_NUMERALS = "一二三四五六"
 
 _TITLE_END = re.compile(r"政府信息公开[^。，,]{0,8}(?:年度报告|年报)$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
@@ -88,8 +87,7 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
             if _name(part.data).startswith("prose"):
                 paragraphs = _prose(part, line_of, diags, f"section {number}")
             else:
-                tname = _TABLE_OF_SECTION.get(number)
-                spec = variant.table(tname) if tname else None
+                spec = variant.table_in_section(number)
                 if spec is not None:
                     table = _table(spec, part, line_of, diags)
                     if table is not None:
@@ -102,7 +100,8 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
             diags.append(
                 Diagnostic(
                     "missing-table",
-                    f"table {_TABLE_NUMERAL.get(spec.name, spec.name)} ({spec.title}) not found",
+                    f"table {_NUMERALS[spec.section - 1] if 0 < spec.section <= 6 else spec.name} "
+                    f"({spec.title}) not found",
                     None,
                     "warning",
                 )
@@ -136,7 +135,7 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
 
 def _section_title(variant: Variant, number: int) -> str:
     titles = variant.section_titles
-    numeral = "一二三四五六"[number - 1]
+    numeral = _NUMERALS[number - 1]
     return f"{numeral}、{titles[number - 1]}" if len(titles) >= number else numeral
 
 

@@ -61,6 +61,7 @@ class TableSpec:
     header: tuple[tuple[str, ...], ...] = ()
     blocks: tuple[Mapping[str, Any], ...] = ()
     pads: str = "start"
+    section: int = 0
 
     def row_specs(self) -> list[RowSpec]:
         """Every row of the table, in the data file's order."""
@@ -101,6 +102,13 @@ class Variant:
             priority=int(v.get("priority", 0)),
             data=data,
         )
+
+    def table_in_section(self, number: int) -> TableSpec | None:
+        """The table that stands in section ``number``, if any."""
+        for t in self.tables:
+            if t.section == number:
+                return t
+        return None
 
     def table(self, name: str) -> TableSpec | None:
         """The table spec called ``name`` (``active``, ``requests``, ``appeals``)."""
@@ -180,6 +188,7 @@ def _table_spec(name: str, spec: Mapping[str, Any]) -> TableSpec:
         header=tuple(tuple(h) for h in spec.get("header", ())),
         blocks=tuple(spec.get("blocks", ())),
         pads=str(spec.get("pads", "start")),
+        section=int(spec.get("section", 0)),
     )
 
 
