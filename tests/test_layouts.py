@@ -207,3 +207,23 @@ def test_html_and_emphasis_left_in_cells_are_read_through() -> None:
     table = _requests(HEAD + rows)
     assert _values(table, "new") == [1, 2, 3, 4, 5, 6, 21]
     assert table["new"]["natural_person"].raw == "**1**"
+
+
+def test_a_prose_block_never_swallows_a_row_or_an_empty_cell() -> None:
+    after = "本表数据由县政府办公室统计汇总，截至十二月三十一日。"  # long: prose, not a wrapped cell
+    text = HEAD + f"说明一\n说明二\n\t\n\t一、本年新收政府信息公开申请数量\n\t1\n\t0\n\t0\n\t0\n\t0\n\t0\n\t1\n\n{after}\n{after}\n\t\t\t备注\n"
+    lines = read_lines(text)
+    assert [ln.kind for ln in lines[-4:]] == ["text", "row", "text", "row"]
+    assert lines[-3].line == 7  # the empty first cell (a TAB alone) opened the row, not the prose
+    assert _values(_requests(text), "new") == [1, 0, 0, 0, 0, 0, 1]
+
+
+def test_html2text_cell_broken_over_two_lines_is_joined() -> None:
+    rows = (
+        "一、本年新收政府信息公开申请数量| 5| 0| 0| 0| 0| 0| 5  \n"
+        "（二）部分公开（区分处理的，只计这一情形，不计  \n"
+        "其他情形）| 5| 0| 0| 0| 0| 0| 5  \n"
+    )
+    table = _requests(HEAD + rows)
+    assert _values(table, "partially_granted") == [5, 0, 0, 0, 0, 0, 5]
+    assert table["partially_granted"].line == 6

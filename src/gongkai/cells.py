@@ -78,9 +78,13 @@ def _span_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
 
 
 def _dup_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
-    """Right-aligned positions whose cell repeats its left neighbour in every over-long row."""
+    """Right-aligned positions whose cell repeats its left neighbour in every over-long row.
+
+    Only a pattern shared by two rows or more is taken for a merged cell (pandas repeats one in
+    every column it spans); a lone repeat is not evidence enough.
+    """
     long_rows = [r for r in rows if len(r) > width]
-    if not long_rows:
+    if len(long_rows) < 2:
         return []
     shortest = min(len(r) for r in long_rows)
     return [
@@ -106,7 +110,8 @@ def place(
     pads (``pads``: "start" where labels span several columns, as in table 三; "end" where
     blocks of different widths share one grid, as in table 二), then at the other end;
     (3) repeated cells at a position every over-long row shares (pandas colspans), then any
-    repeat; (4) what is still too much is set aside, never guessed into a column.  A short row
+    other repeat, whose copy is set aside; (4) what is still too much is set aside, never
+    guessed into a column.  A short row
     lost cells at its pad end: its cells align to the other end.  ``trailing[i]`` says row i's
     line ended in a separator (a trailing TAB): its end is stripped first, whatever ``pads``.
     """
@@ -133,11 +138,14 @@ def place(
             j = len(r) - 1
             while len(r) > width and j > 0:
                 if r[j].text and r[j].text == r[j - 1].text:
+                    # a lone repeat reads as one merged cell, but the copy is set aside, not lost
+                    extra.append(r[j])
                     r = r[:j] + r[j + 1 :]
                 j -= 1
             if len(r) > width:
-                extra = r[width:]
+                extra += r[width:]
                 r = r[:width]
+            if extra:
                 notes[i] = "extra"
         cells: list[Cell | None]
         if len(r) < width:

@@ -195,7 +195,7 @@ _SCAN = re.compile(
     rf"(?P<cells>(?:{_CELL_LINE}(?:{_CONT}|{_CONT_AFTER_BLANK})*)+)"
     r"|(?:[^\S\n]*\n)+"  # blank lines, also of spaces and TABs: nothing to read
     # (each line: spaces, one visible character, the rest – no nested repeats, no backtracking)
-    rf"|(?P<block>(?:(?!{_OPENS})[^\S\n]*[^\s|][^\t\n|]*\n(?:[^\S\n]*\n)*){{2,}})"
+    rf"|(?P<block>(?:(?!{_OPENS})[^\S\n\t]*[^\s|][^\t\n|]*\n(?:[^\S\n\t]*\n)*){{2,}})"
     r"|(?P<plain>[^\t\n|]+)(?=\n|\Z)"  # most prose: one scan of the line
     r"|(?P<tsv>[^\n]*\t[^\n]*)"
     r"|(?P<pipe>[^\n]*\|[^\n]*)"
@@ -246,6 +246,50 @@ def read_lines(text: str) -> list[Line]:
             out.append(row)
         lineno += s.count("\n")
         pos = m.end()
+    return _join_wrapped_pipe_rows(out)
+
+
+def _join_wrapped_pipe_rows(lines: list[Line]) -> list[Line]:
+    """html2text breaks a cell's text where the page had a line break: the first part stands
+    alone between two pipe rows (``（二）部分公开…不计`` / ``其他情形）| 5| 0…``).  Such a
+    fragment, on the lines right between two pipe rows written without outer pipes, is put back
+    in front of the next row's first cell."""
+    if len(lines) < 3:
+        return lines
+    out: list[Line] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        ln = lines[i]
+        if (
+            ln.kind == "text"
+            and out
+            and i + 1 < n
+            and out[-1].kind == "row"
+            and out[-1].layout == "markdown"
+            and out[-1].end_line + 1 == ln.line
+            and (nxt := lines[i + 1]).kind == "row"
+            and nxt.layout == "markdown"
+            and ln.end_line + 1 == nxt.line
+            and not nxt.raw.lstrip().startswith("|")
+        ):
+            pieces = ln.parts or (Cell(ln.text, ln.raw, ln.line),)
+            frag = Cell(
+                "".join(_cell_text(p.raw) for p in pieces), "\n".join(p.raw for p in pieces), ln.line
+            )
+            cells = list(nxt.labels) + list(nxt.values)
+            if nxt.labels:
+                first = cells[0]
+                cells[0] = Cell(frag.text + first.text, frag.raw + "\n" + first.raw, frag.line)
+            else:
+                cells.insert(0, frag)
+            joined = _make_row(cells, "markdown", ln.line, nxt.end_line, ln.raw + "\n" + nxt.raw)
+            if joined is not None:
+                out.append(joined)
+                i += 2
+                continue
+        out.append(ln)
+        i += 1
     return out
 
 
