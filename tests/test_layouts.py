@@ -227,3 +227,15 @@ def test_html2text_cell_broken_over_two_lines_is_joined() -> None:
     table = _requests(HEAD + rows)
     assert _values(table, "partially_granted") == [5, 0, 0, 0, 0, 0, 5]
     assert table["partially_granted"].line == 6
+
+
+def test_pandas_index_column_and_column_numbers_are_dropped() -> None:
+    rows = "\t0\t1\t2\t3\t4\t5\t6\t7\n0\t一、本年新收政府信息公开申请数量\t1\t2\t3\t4\t5\t6\t21\n1\t二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n"
+    table = _requests(HEAD + rows)
+    assert _values(table, "new") == [1, 2, 3, 4, 5, 6, 21]
+    assert _values(table, "carried_over") == [0] * 7
+
+
+def test_nan_cells_are_empty() -> None:
+    table = _requests(HEAD + "| 一、本年新收政府信息公开申请数量 | nan | 2 | 3 | 4 | 5 | 6 | 20 |\n")
+    assert _values(table, "new") == [None, 2, 3, 4, 5, 6, 20]

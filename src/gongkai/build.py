@@ -66,6 +66,22 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
         number = _SECTION_RULES.get(_name(sub.data))
         if number is None:
             continue
+        if len(sub.children) == 1 and isinstance(sub.children[0], Node):
+            # a table without its section heading
+            spec = variant.table_in_section(number)
+            table = _table(spec, sub.children[0], line_of, diags) if spec is not None else None
+            if spec is not None and table is not None:
+                tables[spec.name] = table
+            diags.append(
+                Diagnostic(
+                    "missing-heading",
+                    f"section {number} has its table but no heading ({_section_title(variant, number)})",
+                    table.line if table is not None else None,
+                    "warning",
+                    expected=(_section_title(variant, number),),
+                )
+            )
+            continue
         if not sub.children:
             diags.append(
                 Diagnostic(

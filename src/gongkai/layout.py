@@ -93,6 +93,8 @@ _NUMBER = re.compile(
 )
 #: Cells that say "not applicable" rather than a figure (after NFKC).
 NOT_APPLICABLE = frozenset({"/", "\\", "-", "--", "—", "——", "–", "-- ", "无", "不涉及", "不适用", "/ ", "×"})
+#: What tools write for a cell with nothing in it (pandas: nan): read as an empty cell.
+EMPTY_MARKS = frozenset({"nan", "NaN", "None"})
 
 
 def normalize(text: str) -> str:
@@ -107,6 +109,8 @@ def _cell_text(raw: str) -> str:
     """A cell's matching form: NFKC and no whitespace at all (labels wrap and space freely)."""
     if raw.isdigit() and raw.isascii():  # most cells are plain figures: nothing to do
         return raw
+    if raw.strip() in EMPTY_MARKS:
+        return ""
     text = unicodedata.normalize("NFKC", raw)
     if "[bookmark:" in text:
         text = _BOOKMARK.sub("", text)
@@ -213,6 +217,7 @@ def read_lines(text: str) -> list[Line]:
     out: list[Line] = []
     lineno = 1
     pos = 0
+    index_next: int | None = None  # the next pandas row number expected in the first cell
     for m in _SCAN.finditer(text):
         start = m.start()
         if start > pos:  # pragma: no cover - the scanner matches every position
@@ -225,17 +230,20 @@ def read_lines(text: str) -> list[Line]:
         elif kind == "tsv":
             if s.strip():
                 parts = s.split("\t", MAX_CELLS)
-                row = _make_row(
-                    [Cell(_cell_text(p), p, lineno) for p in parts], "tab-separated", lineno, lineno, s
-                )
+                cells = [Cell(_cell_text(p), p, lineno) for p in parts]
+                index_next, cells = _pandas_index(cells, index_next)
+                row = _make_row(cells, "tab-separated", lineno, lineno, s) if cells else None
         elif kind == "pipe":
             stripped = s.strip()
             if not _RULE.match(stripped):
                 cells = [Cell(_cell_text(p), p, lineno) for p in _split_pipes(stripped)[: MAX_CELLS + 1]]
-                row = _make_row(cells, "markdown", lineno, lineno, s)
+                index_next, cells = _pandas_index(cells, index_next)
+                row = _make_row(cells, "markdown", lineno, lineno, s) if cells else None
         elif kind == "block":
             row = _block(s, lineno)
+            index_next = None
         elif kind == "plain" or kind == "text":
+            index_next = None
             prose = _prose(s)
             if prose and (
                 prose[0] not in _RULE_OR_PAGE_START or not (_PAGE_NO.match(prose) or _RULE.match(prose))
@@ -247,6 +255,23 @@ def read_lines(text: str) -> list[Line]:
         lineno += s.count("\n")
         pos = m.end()
     return _join_wrapped_pipe_rows(out)
+
+
+def _pandas_index(cells: list[Cell], expected: int | None) -> tuple[int | None, list[Cell]]:
+    """pandas writes its column numbers as a header row (``\t0\t1\t2…``) and, with its index,
+    the row number as a first cell: both are the converter's, not the report's.
+
+    Returns the next row number to expect and the row's cells (none for the header row).
+    """
+    texts = [c.text for c in cells]
+    numbers = texts[1:] if texts and not texts[0] else texts
+    if len(numbers) >= 3 and numbers == [str(i) for i in range(len(numbers))]:
+        return (0 if len(numbers) < len(texts) else None), []
+    if expected is not None:
+        if texts and texts[0] == str(expected):
+            return expected + 1, cells[1:]
+        return None, cells
+    return None, cells
 
 
 def _join_wrapped_pipe_rows(lines: list[Line]) -> list[Line]:
