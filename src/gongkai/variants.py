@@ -234,20 +234,15 @@ def get_variant(name: str) -> Variant:
 def detect_variant(text: str, default: str = "2021") -> Variant:
     """The variant a canonical text belongs to, from its own labels (never its year).
 
-    Every variant whose signature occurs in the text is a candidate; the highest ``priority``
-    wins (a regional variant over an edition over the base), then the most signature hits.
-    With no candidate, ``default``.
+    The variants are tried from the highest ``priority`` down (a regional variant before an
+    edition before the base); the first whose signature occurs in the text wins.  With none,
+    ``default``.
     """
     found = _all_variants()
-    best: Variant | None = None
-    best_key = (0, 0)
-    for v in found.values():
-        if v.signature is None:
-            continue
-        hits = len(v.signature.findall(text))
-        if hits and (best is None or (v.priority, hits) > best_key):
-            best, best_key = v, (v.priority, hits)
-    return best if best is not None else (found.get(default) or next(iter(found.values())))
+    for v in sorted(found.values(), key=lambda v: -v.priority):
+        if v.signature is not None and v.signature.search(text):
+            return v
+    return found.get(default) or next(iter(found.values()))
 
 
 def refresh() -> None:
