@@ -248,6 +248,34 @@ def _equation(
 _T3_OUTSIDE = frozenset({"new", "carried_over", "total", "carried_forward"})
 
 
+def _requests_hold(table: Table, rows: list[str], columns: Sequence[str], results: list[str]) -> bool:
+    """R1–R3 on plain numbers, for the common case: True only when every cell the rules read
+    is an ``int`` and every equation holds (anything else takes the detailed path)."""
+    grid: dict[str, list[int]] = {}
+    for key in rows:
+        row = table.get(key)
+        if row is None:
+            return False
+        values = [f.value if (f := row.get(c)) is not None else None for c in columns]
+        if not all(type(v) is int for v in values):  # noqa: E721
+            return False
+        grid[key] = values  # type: ignore[assignment]
+    if "total" in columns:
+        t = list(columns).index("total")
+        for values in grid.values():  # R2
+            if values[t] != sum(values) - values[t]:
+                return False
+    if {"new", "carried_over", "total", "carried_forward"} <= grid.keys():
+        for c in range(len(columns)):  # R1
+            if grid["new"][c] + grid["carried_over"][c] != grid["total"][c] + grid["carried_forward"][c]:
+                return False
+    if "total" in grid and results:
+        for c in range(len(columns)):  # R3
+            if grid["total"][c] != sum(grid[r][c] for r in results):
+                return False
+    return True
+
+
 def _requests_rules(report: Report, variant: Variant) -> list[Finding]:
     spec = variant.table("requests")
     if spec is None:
@@ -260,6 +288,8 @@ def _requests_rules(report: Report, variant: Variant) -> list[Finding]:
     labels = _row_labels(spec)
     columns = spec.columns or (row_specs[0].columns if row_specs else ())
     results = [r for r in rows if r not in _T3_OUTSIDE]
+    if _requests_hold(table, rows, columns, results):
+        return []  # every cell filled and R1–R3 hold: nothing to report
     out: list[Finding] = []
 
     memo: dict[tuple[str, str], _Cell] = {}
@@ -416,6 +446,8 @@ def _figure_rules(report: Report, variant: Variant) -> list[Finding]:
             found = specs.get(f"{table.prefix}{row.key}")
             money = found[1].money if found else frozenset()
             signed = found[1].signed if found else frozenset()
+            if all(type(f.value) is int and f.value >= 0 for f in row.figures):  # noqa: E721
+                continue  # whole non-negative counts: nothing for R5 to say
             for fig in row.figures:
                 if fig.value is None:
                     continue
