@@ -256,22 +256,25 @@ def _requests_hold(table: Table, rows: list[str], columns: Sequence[str], result
         row = table.get(key)
         if row is None:
             return False
-        values = [f.value if (f := row.get(c)) is not None else None for c in columns]
-        if not all(type(v) is int for v in values):  # noqa: E721
-            return False
-        grid[key] = values  # type: ignore[assignment]
+        values: list[int] = []
+        for c in columns:
+            f = row.get(c)
+            if f is None or type(f.value) is not int:
+                return False
+            values.append(f.value)
+        grid[key] = values
     if "total" in columns:
         t = list(columns).index("total")
         for values in grid.values():  # R2
             if values[t] != sum(values) - values[t]:
                 return False
     if {"new", "carried_over", "total", "carried_forward"} <= grid.keys():
-        for c in range(len(columns)):  # R1
-            if grid["new"][c] + grid["carried_over"][c] != grid["total"][c] + grid["carried_forward"][c]:
+        for i in range(len(columns)):  # R1
+            if grid["new"][i] + grid["carried_over"][i] != grid["total"][i] + grid["carried_forward"][i]:
                 return False
     if "total" in grid and results:
-        for c in range(len(columns)):  # R3
-            if grid["total"][c] != sum(grid[r][c] for r in results):
+        for i in range(len(columns)):  # R3
+            if grid["total"][i] != sum(grid[r][i] for r in results):
                 return False
     return True
 
@@ -446,7 +449,7 @@ def _figure_rules(report: Report, variant: Variant) -> list[Finding]:
             found = specs.get(f"{table.prefix}{row.key}")
             money = found[1].money if found else frozenset()
             signed = found[1].signed if found else frozenset()
-            if all(type(f.value) is int and f.value >= 0 for f in row.figures):  # noqa: E721
+            if all(type(f.value) is int and f.value >= 0 for f in row.figures):
                 continue  # whole non-negative counts: nothing for R5 to say
             for fig in row.figures:
                 if fig.value is None:
