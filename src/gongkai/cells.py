@@ -29,6 +29,8 @@ def read_value(text: str, *, money: bool = False) -> tuple[Value, FigureKind]:
     """
     if not text:
         return None, "blank"
+    if text.isascii() and text.isdigit():  # the common case: a plain count
+        return (Decimal(text) if money else int(text)), "number"
     if text in NOT_APPLICABLE:
         return None, "not_applicable"
     m = _NUM.match(text)
