@@ -8,9 +8,12 @@ Three table layouts are read, line by line, and may be mixed within one report:
 * **cell-per-line** – a TAB-led line per cell, an empty line ends the row; a cell continues on
   following lines that do not start with a TAB, even across one empty line.
 
-Every logical line becomes a :class:`Line`.  Prose is NFKC-normalised; a table row is split into
-its *labels* (the text cells before the first figure) and its *values* (the cells from there
-on).  :func:`canonical_text` writes the lines in the one form the grammar reads::
+Every logical line becomes a :class:`Line`.  Prose is NFKC-normalised, and a run of ordinary
+prose lines (none opening a heading, an item or a caption) is one block; a table row is split
+into its *labels* (the text cells before the first figure) and its *values* (the cells from
+there on).  Converter artefacts go here too: ``|---|`` rules, pandas' index column and column
+numbers, ``nan`` cells, HTML tags in cells, html2text cells broken over two lines, page numbers,
+``[bookmark: …]``.  :func:`canonical_text` writes the lines in the one form the grammar reads::
 
     prose line   text\\n
     table row    \\tlabel|label\\tvalue\\tvalue…\\n
@@ -82,8 +85,6 @@ _RULE_OR_PAGE_START = frozenset("-—–|:第")
 _HTML_BITS = re.compile(r"<\s*/?\s*(?:br|p|span|div|b|strong|i|em|font)\b[^>]*>|&nbsp;|&#160;", re.I)
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
-# A line that opens a section or a numbered heading is never a wrapped cell's continuation.
-_HEADING_LIKE = re.compile(
     r"^\s*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
 )
 
