@@ -85,8 +85,6 @@ _RULE_OR_PAGE_START = frozenset("-—–|:第")
 _HTML_BITS = re.compile(r"<\s*/?\s*(?:br|p|span|div|b|strong|i|em|font)\b[^>]*>|&nbsp;|&#160;", re.I)
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
-    r"^\s*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
-)
 
 _NUMBER = re.compile(
     r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:件|元|万元|个|条|项|次|宗|起|人次|人|家)?$"
