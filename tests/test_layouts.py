@@ -239,3 +239,12 @@ def test_pandas_index_column_and_column_numbers_are_dropped() -> None:
 def test_nan_cells_are_empty() -> None:
     table = _requests(HEAD + "| 一、本年新收政府信息公开申请数量 | nan | 2 | 3 | 4 | 5 | 6 | 20 |\n")
     assert _values(table, "new") == [None, 2, 3, 4, 5, 6, 20]
+
+
+def test_cell_per_line_rows_without_empty_lines_between_them() -> None:
+    cells = "".join(f"\t{c}\n" for c in ["一、本年新收政府信息公开申请数量", 1, 0, 0, 0, 0, 0, 1, "二、上年结转政府信息公开申请数量", 2, 0, 0, 0, 0, 0, 2])
+    lines = read_lines(cells)
+    assert [ln.label for ln in lines] == ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"]
+    assert (lines[1].line, lines[1].end_line) == (9, 16)
+    table = _requests(HEAD + cells)
+    assert _values(table, "carried_over") == [2, 0, 0, 0, 0, 0, 2]

@@ -225,7 +225,7 @@ def read_lines(text: str) -> list[Line]:
         s = m.group()
         row: Line | None = None
         if kind == "cells":
-            row = _cell_row(s, lineno)
+            out.extend(_cell_rows(s, lineno))
         elif kind == "tsv":
             if s.strip():
                 parts = s.split("\t", MAX_CELLS)
@@ -343,20 +343,41 @@ def _block(block: str, first: int) -> Line | None:
     return Line("text", joined, block.rstrip("\n"), parts[0].line, last, "text", parts=tuple(parts))
 
 
-def _cell_row(block: str, first: int) -> Line | None:
-    """One cell-per-line row: ``block`` is its TAB-led cell lines and their continuations."""
+def _cell_rows(block: str, first: int) -> list[Line]:
+    """Cell-per-line rows: ``block`` is TAB-led cell lines and their continuations.
+
+    An empty line ends a row; where a converter left it out, a text cell after a row's figures
+    opens the next row (no row of the template has a label after its figures).
+    """
     cells: list[Cell] = []
     line = first
     for part in block[1:].rstrip("\n").split("\n\t", MAX_CELLS):
-        if "\n" in part:
-            # continuation lines join without a separator: Chinese labels wrap anywhere
-            cells.append(Cell(_cell_text(part), part, line))
-            line += part.count("\n") + 1
-        else:
-            cells.append(Cell(_cell_text(part), part, line))
-            line += 1
-    last = first + block.rstrip("\n").count("\n")
-    return _make_row(cells, "cell-per-line", first, last, block.rstrip("\n"))
+        # continuation lines join without a separator: Chinese labels wrap anywhere
+        cells.append(Cell(_cell_text(part), part, line))
+        line += part.count("\n") + 1
+    raw_lines = block.rstrip("\n").split("\n")
+    rows: list[Line] = []
+    start = 0
+    seen_figure = False
+    for i, c in enumerate(cells):
+        if c.text and not is_value_text(c.text):
+            if seen_figure:
+                rows.extend(_cell_segment(cells[start:i], raw_lines, first))
+                start, seen_figure = i, False
+        elif c.text:
+            seen_figure = True
+    rows.extend(_cell_segment(cells[start:], raw_lines, first))
+    return rows
+
+
+def _cell_segment(cells: list[Cell], raw_lines: list[str], first: int) -> list[Line]:
+    if not cells:
+        return []
+    begin = cells[0].line
+    end = cells[-1].line + cells[-1].raw.count("\n")
+    raw = "\n".join(raw_lines[begin - first : end - first + 1])
+    row = _make_row(cells, "cell-per-line", begin, end, raw)
+    return [row] if row is not None else []
 
 
 def canonical_text(lines: list[Line]) -> str:
