@@ -11,12 +11,14 @@ tables instead — the reference the tests compare with.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
+from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.load_grammar import FromPackageLoader
 from lark.parsers.lalr_analysis import Shift
@@ -92,7 +94,27 @@ def _lark(package: str, grammar: str) -> Lark:
         lexer="contextual",
         import_paths=[_BASE_LOADER],
         maybe_placeholders=False,
+        cache=_cache_file(package, grammar),
     )
+
+
+def _cache_file(package: str, grammar: str) -> str | bool:
+    """Where Lark keeps the built tables between processes: a per-user folder, one file per
+    gongkai and lark version and grammar (Lark also checks the grammar's hash before using it).
+    False (no cache) when there is no folder to write to."""
+    from . import __version__
+
+    base = os.environ.get("GONGKAI_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gongkai"
+    )
+    try:
+        os.makedirs(base, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(base, os.W_OK):
+        return False
+    name = f"{package}.{grammar}".replace("/", "_")
+    return os.path.join(base, f"{name}-gongkai{__version__}-lark{lark_version}.cache")
 
 
 def parser_for(variant: Variant) -> Lark:
@@ -179,9 +201,13 @@ class Tables:
                 scanner(frozenset(n for n in names if False in starts[n])),
             )
 
-        self.root = split(frozenset(terms))
+        self._split = split
+        self._all = frozenset(terms)
+        self._root: tuple[re.Pattern[str], re.Pattern[str]] | None = None
         self.actions: dict[int, dict[str, _Action]] = {}
+        # a state's patterns are compiled when the parser first reaches it (a report visits few)
         self.scanners: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        self._accepts: dict[int, frozenset[str]] = {}
         self.expected: dict[int, tuple[str, ...]] = {}
         for state, acts in table.states.items():
             compiled: dict[str, _Action] = {}
@@ -193,8 +219,23 @@ class Tables:
                     name = getattr(name, "value", name)
                     compiled[sym] = (False, (str(name), len(arg.expansion), str(name).startswith("_")))
             self.actions[state] = compiled
-            self.scanners[state] = split(frozenset(s for s in acts if s in terms))
+            self._accepts[state] = frozenset(s for s in acts if s in terms)
             self.expected[state] = tuple(sorted(s for s in acts if s.isupper()))
+
+    def scanners_for(self, state: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The (row, prose line) patterns of the terminals ``state`` accepts."""
+        pair = self.scanners.get(state)
+        if pair is None:
+            accepted = self._accepts[state]
+            pair = self.scanners[state] = self._split(accepted) if accepted else self.root
+        return pair
+
+    @property
+    def root(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """Patterns of every terminal: what a line is where the state accepts nothing like it."""
+        if self._root is None:
+            self._root = self._split(self._all)
+        return self._root
 
 
 @cache
@@ -239,13 +280,18 @@ def parse_lines(
     if engine == "lark":
         return _parse_with_lark(variant, lines)
     t = tables_for(variant)
-    actions, scanners, root = t.actions, t.scanners, t.root
+    actions, accepts, root = t.actions, t._accepts, t.root
     states: list[int] = [t.start]
     values: list[Child] = []
     skipped: list[Skipped] = []
     for number, line in enumerate(lines, 1):
         k = 0 if line[0] == "\t" else 1
-        m = scanners[states[-1]][k].match(line) or root[k].match(line)
+        # Contextual lexing in two steps: the first terminal (by Lark's order) that matches the
+        # line at all is the state's answer whenever the state accepts it; only otherwise is
+        # the state's own pattern needed (compiled on first need: few states ever need one).
+        m = root[k].match(line)
+        if m is not None and m.lastgroup not in accepts[states[-1]]:
+            m = t.scanners_for(states[-1])[k].match(line) or m
         if m is None or m.end() != len(line):
             raise GrammarFailure(number, 1, t.expected[states[-1]])
         typ: str = m.lastgroup  # type: ignore[assignment]  # every alternative is a named group
