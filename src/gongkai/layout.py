@@ -322,22 +322,28 @@ BLOCK_JOIN = "\u2029"
 
 
 def _block(block: str, first: int) -> Line | None:
-    """A run of ordinary prose lines: one Line whose parts are its lines."""
-    norm = unicodedata.normalize("NFKC", block)
-    if "[bookmark:" in norm:
-        norm = _BOOKMARK.sub("", norm)
-    raws = block.split("\n")
+    """A run of ordinary prose lines: one Line whose parts are its lines.
+
+    A block can only ever be prose to the grammar, so its text is not NFKC-normalised (the
+    costliest step of reading prose); its paragraphs keep the text as printed anyway.
+    """
     parts: list[Cell] = []
-    for i, (raw, text) in enumerate(zip(raws, norm.split("\n"), strict=False)):
-        text = " ".join(text.split())
-        if not text or (text[0] in _RULE_OR_PAGE_START and (_PAGE_NO.match(text) or _RULE.match(text))):
+    for i, raw in enumerate(block.split("\n")):
+        text = " ".join(raw.split())
+        if not text:
             continue
+        if text[0] in _RULE_OR_PAGE_START or text[0] in "－—":  # a page number or a rule?
+            norm = normalize(text)
+            if _PAGE_NO.match(norm) or _RULE.match(norm):
+                continue
+        if "[bookmark:" in text:
+            text = _BOOKMARK.sub("", text)
         parts.append(Cell(text, raw, first + i))
     if not parts:
         return None
     if len(parts) == 1:
         p = parts[0]
-        return Line("text", p.text, p.raw, p.line, p.line, "text")
+        return Line("text", _prose(p.raw), p.raw, p.line, p.line, "text")
     last = parts[-1].line
     joined = BLOCK_JOIN.join(p.text for p in parts)
     return Line("text", joined, block.rstrip("\n"), parts[0].line, last, "text", parts=tuple(parts))
@@ -351,31 +357,33 @@ def _cell_rows(block: str, first: int) -> list[Line]:
     """
     cells: list[Cell] = []
     line = first
-    for part in block[1:].rstrip("\n").split("\n\t", MAX_CELLS):
-        # continuation lines join without a separator: Chinese labels wrap anywhere
-        cells.append(Cell(_cell_text(part), part, line))
-        line += part.count("\n") + 1
-    raw_lines = block.rstrip("\n").split("\n")
     rows: list[Line] = []
     start = 0
     seen_figure = False
-    for i, c in enumerate(cells):
-        if c.text and not is_value_text(c.text):
-            if seen_figure:
-                rows.extend(_cell_segment(cells[start:i], raw_lines, first))
-                start, seen_figure = i, False
-        elif c.text:
-            seen_figure = True
-    rows.extend(_cell_segment(cells[start:], raw_lines, first))
+    for part in block[1:].rstrip("\n").split("\n\t", MAX_CELLS):
+        # continuation lines join without a separator: Chinese labels wrap anywhere
+        text = _cell_text(part)
+        if text:
+            if text.isdigit() or is_value_text(text):
+                seen_figure = True
+            elif seen_figure:  # a label after figures: the next row
+                rows.extend(_cell_segment(cells[start:], block, first))
+                start, seen_figure = len(cells), False
+        cells.append(Cell(text, part, line))
+        line += part.count("\n") + 1 if "\n" in part else 1
+    rows.extend(_cell_segment(cells[start:], block, first))
     return rows
 
 
-def _cell_segment(cells: list[Cell], raw_lines: list[str], first: int) -> list[Line]:
+def _cell_segment(cells: list[Cell], block: str, first: int) -> list[Line]:
     if not cells:
         return []
     begin = cells[0].line
     end = cells[-1].line + cells[-1].raw.count("\n")
-    raw = "\n".join(raw_lines[begin - first : end - first + 1])
+    if begin == first and cells is not None and end >= first + block.rstrip("\n").count("\n"):
+        raw = block.rstrip("\n")  # the whole block is one row: the common case
+    else:
+        raw = "\n".join(block.rstrip("\n").split("\n")[begin - first : end - first + 1])
     row = _make_row(cells, "cell-per-line", begin, end, raw)
     return [row] if row is not None else []
 
