@@ -97,10 +97,24 @@ def test_extra_cells_are_set_aside_not_guessed() -> None:
 
 def test_junk_after_a_valid_report_stays_linear_and_reported() -> None:
     seed = HEAD + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
-    junk = "垃圾\t1\t2\n" * 20000
+    junk = "垃圾\t1\t2\n" * 5000
     report = gongkai.parse(seed + junk)
     assert report.requests is not None and report.requests["new"]["total"].value == 1
-    assert sum(d.code == "unexpected-line" for d in report.diagnostics) == 20000
+    assert sum(d.code == "unexpected-line" for d in report.diagnostics) == 5000
+
+
+def test_text_past_the_line_limit_is_kept_whole_in_one_diagnostic() -> None:
+    from gongkai.layout import MAX_LINES
+
+    seed = HEAD + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
+    junk = "垃圾\t1\t2\n" * (MAX_LINES + 1000)
+    report = gongkai.parse(seed + junk)
+    assert report.requests is not None and report.requests["new"]["total"].value == 1
+    (over,) = [d for d in report.diagnostics if d.code == "too-long"]
+    assert over.severity == "error" and over.line == MAX_LINES + 1
+    skipped = sum(d.code == "unexpected-line" for d in report.diagnostics)
+    # every junk line is in a diagnostic: read one by one up to the limit, kept whole after it
+    assert skipped + over.raw.count("垃圾") == MAX_LINES + 1000
 
 
 def test_parse_error_pickles() -> None:

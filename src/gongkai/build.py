@@ -124,7 +124,20 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
             )
 
     for s in skipped:
-        diags.append(_skipped_diagnostic(s, line_of(s.token), variant))
+        if not line_of(s.token).overflow:
+            diags.append(_skipped_diagnostic(s, line_of(s.token), variant))
+    if lines and lines[-1].overflow:
+        over = lines[-1]
+        diags.append(
+            Diagnostic(
+                "too-long",
+                f"the text goes on past {over.line - 1} lines; lines {over.line}–{over.end_line} "
+                "are not read (kept whole in this diagnostic)",
+                over.line,
+                "error",
+                raw=over.raw,
+            )
+        )
 
     report_title, agency, year = _title(preamble)
     if report_title is None:
@@ -161,6 +174,8 @@ def _prose(tree: Node, line_of: LineOf, diags: list[Diagnostic], where: str) -> 
         if not isinstance(tok, Tok):
             continue
         ln = line_of(tok)
+        if ln.overflow:
+            continue  # reported once, below
         kind = _name(tok.type)
         if kind == "ROW":
             text = "\t".join(c.raw.strip() for c in ln.labels + ln.values)

@@ -47,6 +47,11 @@ CONTINUATION_MAX = 12
 #: adversarial input costs no more than prose does.
 MAX_CELLS = 256
 
+#: A report has a few hundred lines; a text is read up to this many lines, and whatever
+#: follows is kept whole in one overflow line (reported, never read line by line), so that a
+#: megabyte of one-character lines costs no more than a long report.
+MAX_LINES = 20_000
+
 
 # Cell and Line are the layout stage's hand-over, made hundreds of times per report: plain
 # named tuples (cheap to build), not the public attrs model.
@@ -71,6 +76,8 @@ class Line(NamedTuple):
     values: tuple[Cell, ...] = ()
     #: a prose block: its lines (text as printed, line number); empty for a single line
     parts: tuple[Cell, ...] = ()
+    #: the text past :data:`MAX_LINES`, kept whole and not read (the model reports it)
+    overflow: bool = False
 
     @property
     def label(self) -> str:
@@ -213,6 +220,11 @@ def read_lines(text: str) -> list[Line]:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    rest = ""
+    if text.count("\n") > MAX_LINES:
+        pieces = text.split("\n", MAX_LINES)
+        rest = pieces.pop()
+        text = "\n".join(pieces) + "\n"
     out: list[Line] = []
     lineno = 1
     pos = 0
@@ -253,7 +265,13 @@ def read_lines(text: str) -> list[Line]:
             out.append(row)
         lineno += s.count("\n")
         pos = m.end()
-    return _join_wrapped_pipe_rows(out)
+    out = _join_wrapped_pipe_rows(out)
+    if rest:
+        first = MAX_LINES + 1
+        last = first + rest.count("\n")
+        head = " ".join(rest[:200].split())[:60] or "…"
+        out.append(Line("text", head, rest, first, last, "text", overflow=True))
+    return out
 
 
 def _pandas_index(cells: list[Cell], expected: int | None) -> tuple[int | None, list[Cell]]:
