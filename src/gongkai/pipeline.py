@@ -24,9 +24,10 @@ _SECTION_HEADINGS = (
 
 
 def _excerpt(text: str, line: int) -> str:
-    lines = text.splitlines()
+    """A short piece of source line ``line``, counted as the layout stage counts lines."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if 1 <= line <= len(lines):
-        return lines[line - 1].strip()[:40]
+        return lines[line - 1].strip().lstrip("\ufeff")[:40]
     return ""
 
 
