@@ -47,7 +47,6 @@ Layout = Literal["markdown", "tab-separated", "cell-per-line"]
 LAYOUTS: tuple[Layout, ...] = get_args(Layout)
 
 _NUMERALS = "一二三四五六"
-_TABLE_OF_SECTION = {2: "active", 3: "requests", 4: "appeals"}
 
 
 @frozen
@@ -166,8 +165,7 @@ def document(report: Report) -> list[Block]:
         section = report.section(number)
         if section is not None:
             blocks.extend(Text(t) for t in (_one_line(p.text) for p in section.paragraphs) if t)
-        tname = _TABLE_OF_SECTION.get(number)
-        spec = variant.table(tname) if tname else None
+        spec = variant.table_in_section(number)
         if spec is not None:
             table = getattr(report, spec.name, None)
             if isinstance(table, Table):
