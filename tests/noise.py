@@ -310,7 +310,8 @@ def write_table(
             is_label = i < r.nlabels
             if is_label and cell and rng.random() < n.split_labels and (pieces := _split(cell, rng)):
                 head, tail = pieces
-                gap = "\n\n" if len(tail) <= 12 and i + 1 < len(r.cells) and rng.random() < 0.5 else "\n"
+                # after an empty line a piece continues the cell when a next cell follows it
+                gap = "\n\n" if i + 1 < len(r.cells) and rng.random() < 0.5 else "\n"
                 text = head + gap + tail
             elif (
                 not is_label

@@ -248,3 +248,11 @@ def test_cell_per_line_rows_without_empty_lines_between_them() -> None:
     assert (lines[1].line, lines[1].end_line) == (9, 16)
     table = _requests(HEAD + cells)
     assert _values(table, "carried_over") == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_cell_per_line_long_label_tail_after_an_empty_line() -> None:
+    # a label broken with an empty line before a long tail: the next TAB line says the row goes on
+    label_head, label_tail = "\t1.申请人无正当理由逾期不补正、", "行政机关不再处理其政府信息公开申请"
+    cells = "".join(f"\t{v}\n" for v in (1, 0, 0, 0, 0, 0, 1))
+    text = HEAD + "\t（六）其他处理\n" + label_head + "\n\n" + label_tail + "\n" + cells + "\n"
+    assert _values(_requests(text), "other.overdue_correction") == [1, 0, 0, 0, 0, 0, 1]

@@ -194,9 +194,12 @@ _EOL = r"(?:\n|\Z)"
 _CELL_LINE = rf"\t[^\t\n]*{_EOL}"
 # a wrapped cell goes on: on an untabbed, non-blank line that does not open a section …
 _CONT = rf"(?!{_H})(?=[^\t\n]*[^\s])[^\t\n]+{_EOL}"
-# … also after one empty line, when the fragment is short (（三） / empty line / 不予公开)
+# … also after one empty line, when the fragment is short (（三） / empty line / 不予公开) or
+# the row's next cell follows it
 _CONT_AFTER_BLANK = (
-    rf"[^\S\n\t]*\n(?!{_H})[^\S\n\t]*[^\s\t][^\t\n]{{0,{CONTINUATION_MAX - 1}}}?[^\S\n\t]*{_EOL}"
+    rf"[^\S\n\t]*\n(?!{_H})[^\S\n\t]*[^\s\t]"
+    # a short fragment, or one of any length when the row goes on right after it (a TAB line)
+    rf"(?:[^\t\n]{{0,{CONTINUATION_MAX - 1}}}?[^\S\n\t]*{_EOL}|[^\t\n]*\n(?=\t))"
 )
 # A line that may open something (a numbered heading or item, a bracket, a 第… caption, a
 # markdown mark) stands alone; a run of other prose lines is one block, one token for the grammar.
