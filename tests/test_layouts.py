@@ -256,3 +256,12 @@ def test_cell_per_line_long_label_tail_after_an_empty_line() -> None:
     cells = "".join(f"\t{v}\n" for v in (1, 0, 0, 0, 0, 0, 1))
     text = HEAD + "\t（六）其他处理\n" + label_head + "\n\n" + label_tail + "\n" + cells + "\n"
     assert _values(_requests(text), "other.overdue_correction") == [1, 0, 0, 0, 0, 0, 1]
+
+
+def test_tab_separated_label_broken_over_two_lines_is_joined() -> None:
+    rows = (
+        "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t0\t5\n"
+        "（二）部分公开（区分处理的，只计这一情形，\n"
+        "不计其他情形）\t5\t0\t0\t0\t0\t0\t5\n"
+    )
+    assert _values(_requests(HEAD + rows), "partially_granted") == [5, 0, 0, 0, 0, 0, 5]

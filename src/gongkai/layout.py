@@ -204,6 +204,8 @@ _CONT_AFTER_BLANK = (
 # A line that may open something (a numbered heading or item, a bracket, a 第… caption, a
 # markdown mark) stands alone; a run of other prose lines is one block, one token for the grammar.
 _OPENS = r"[^\S\n]*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}[^\S\n]*[、.．:：)）])"
+# a section heading between two tables is never a broken cell
+_OPENS_SECTION = re.compile(_H)
 _SCAN = re.compile(
     rf"(?P<cells>(?:{_CELL_LINE}(?:{_CONT}|{_CONT_AFTER_BLANK})*)+)"
     r"|(?:[^\S\n]*\n)+"  # blank lines, also of spaces and TABs: nothing to read
@@ -268,7 +270,7 @@ def read_lines(text: str) -> list[Line]:
             out.append(row)
         lineno += s.count("\n")
         pos = m.end()
-    out = _join_wrapped_pipe_rows(out)
+    out = _join_wrapped_rows(out)
     if rest:
         first = MAX_LINES + 1
         last = first + rest.count("\n")
@@ -294,11 +296,12 @@ def _pandas_index(cells: list[Cell], expected: int | None) -> tuple[int | None, 
     return None, cells
 
 
-def _join_wrapped_pipe_rows(lines: list[Line]) -> list[Line]:
-    """html2text breaks a cell's text where the page had a line break: the first part stands
-    alone between two pipe rows (``（二）部分公开…不计`` / ``其他情形）| 5| 0…``).  Such a
-    fragment, on the lines right between two pipe rows written without outer pipes, is put back
-    in front of the next row's first cell."""
+def _join_wrapped_rows(lines: list[Line]) -> list[Line]:
+    """html2text (and a tab-separated writer that keeps line breaks) breaks a cell's text where
+    the page had a line break: the first part stands alone between two rows
+    (``（二）部分公开…不计`` / ``其他情形）| 5| 0…``).  Such a fragment, on the lines right between
+    two rows of one layout (pipe rows written without outer pipes, or tab-separated rows), is put
+    back in front of the next row's first cell."""
     if len(lines) < 3:
         return lines
     out: list[Line] = []
@@ -310,13 +313,16 @@ def _join_wrapped_pipe_rows(lines: list[Line]) -> list[Line]:
             ln.kind == "text"
             and out
             and i + 1 < n
+            and not _OPENS_SECTION.match(ln.raw)
             and out[-1].kind == "row"
-            and out[-1].layout == "markdown"
             and out[-1].end_line + 1 == ln.line
             and (nxt := lines[i + 1]).kind == "row"
-            and nxt.layout == "markdown"
+            and nxt.layout == out[-1].layout
             and ln.end_line + 1 == nxt.line
-            and not nxt.raw.lstrip().startswith("|")
+            and (
+                nxt.layout == "tab-separated"
+                or (nxt.layout == "markdown" and not nxt.raw.lstrip().startswith("|"))
+            )
         ):
             pieces = ln.parts or (Cell(ln.text, ln.raw, ln.line),)
             frag = Cell(
@@ -328,7 +334,7 @@ def _join_wrapped_pipe_rows(lines: list[Line]) -> list[Line]:
                 cells[0] = Cell(frag.text + first.text, frag.raw + "\n" + first.raw, frag.line)
             else:
                 cells.insert(0, frag)
-            joined = _make_row(cells, "markdown", ln.line, nxt.end_line, ln.raw + "\n" + nxt.raw)
+            joined = _make_row(cells, nxt.layout, ln.line, nxt.end_line, ln.raw + "\n" + nxt.raw)
             if joined is not None:
                 out.append(joined)
                 i += 2
