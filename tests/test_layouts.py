@@ -265,3 +265,15 @@ def test_tab_separated_label_broken_over_two_lines_is_joined() -> None:
         "不计其他情形）\t5\t0\t0\t0\t0\t0\t5\n"
     )
     assert _values(_requests(HEAD + rows), "partially_granted") == [5, 0, 0, 0, 0, 0, 5]
+
+
+def test_markdown_row_broken_over_two_lines_is_joined() -> None:
+    rows = (
+        "| 一、本年新收政府信息公开申请数量 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |\n"
+        "| （二）部分公开（区分处理的，只计这一情形，\n"
+        "不计其他情形） | 5 | 0 | 0 | 0 | 0 | 0 | 5 |\n"
+        "| （七）总计 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |\n"
+    )
+    table = _requests(HEAD + rows)
+    assert _values(table, "partially_granted") == [5, 0, 0, 0, 0, 0, 5]
+    assert table["partially_granted"].line == 6 and table["total"].line == 8

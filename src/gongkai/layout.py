@@ -213,7 +213,9 @@ _SCAN = re.compile(
     rf"|(?P<block>(?:(?!{_OPENS})[^\S\n\t]*[^\s|][^\t\n|]*\n(?:[^\S\n\t]*\n)*){{2,}})"
     r"|(?P<plain>[^\t\n|]+)(?=\n|\Z)"  # most prose: one scan of the line
     r"|(?P<tsv>[^\n]*\t[^\n]*)"
-    r"|(?P<pipe>[^\n]*\|[^\n]*)"
+    # a pipe row whose cell text broke onto the next line: "| （二）部分公开…，" / "不计…） | 5 |"
+    r"|(?P<pipe>[^\S\n]*\|[^\n]*[^|\s][^\S\n]*\n(?![^\S\n]*\|)[^\n]*\|[^\S\n]*(?=\n|\Z)"
+    r"|[^\n]*\|[^\n]*)"
     r"|(?P<text>[^\n]+)"
     r"|\n+"
 )
@@ -250,11 +252,12 @@ def read_lines(text: str) -> list[Line]:
                 index_next, cells = _pandas_index(cells, index_next)
                 row = _make_row(cells, "tab-separated", lineno, lineno, s) if cells else None
         elif kind == "pipe":
-            stripped = s.strip()
+            stripped = s.strip().replace("\n", "")  # a cell broken over two lines joins up
             if not _RULE.match(stripped):
                 cells = [Cell(_cell_text(p), p, lineno) for p in _split_pipes(stripped)[: MAX_CELLS + 1]]
                 index_next, cells = _pandas_index(cells, index_next)
-                row = _make_row(cells, "markdown", lineno, lineno, s) if cells else None
+                end = lineno + s.count("\n")
+                row = _make_row(cells, "markdown", lineno, end, s) if cells else None
         elif kind == "block":
             row = _block(s, lineno)
             index_next = None
