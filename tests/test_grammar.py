@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lark import Lark, logger
 from lark.load_grammar import FromPackageLoader
 
@@ -100,3 +102,27 @@ def test_driven_tables_parse_exactly_as_lark_does(path: Path) -> None:
         pytest.skip("the reference skipped lines; recoveries differ by design")
     assert _shape(ours) == _shape(ref)
     assert our_skips == []
+
+
+_LINES = [
+    "一、总体情况\n", "二、主动公开政府信息情况\n", "三、收到和处理政府信息公开申请情况\n",
+    "四、政府信息公开行政复议、行政诉讼情况\n", "五、存在的主要问题及改进情况\n", "六、其他需要报告的事项\n",
+    "正文\n", "(一)事项\n", "\t规章\t0\t0\t0\n", "\t第二十条第(一)项\n", "信息内容\n", "\t一、本年新收\t1\n",
+    "\t自然人|总计\n", "\t(七)总计\t1\n", "\t\t0\t0\n", "\t行政复议|行政诉讼\n", "结果\n", "\t垃圾\t3\n",
+    "第二十条第(五)项\n", "\t行政许可\t2\n", "\t(六)其他处理\t1\n", "\t3.其他\t0\n",
+]
+
+
+def _count(node: object) -> int:
+    from gongkai.grammar import Node
+
+    return sum(_count(c) for c in node.children) if isinstance(node, Node) else 1
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+@given(st.lists(st.sampled_from(_LINES), min_size=1, max_size=40))
+def test_every_line_is_in_the_tree_or_skipped_exactly_once(name: str, lines: list[str]) -> None:
+    from gongkai.grammar import parse_lines
+
+    tree, skipped = parse_lines(get_variant(name), lines)
+    assert _count(tree) + len(skipped) == len(lines)

@@ -248,7 +248,13 @@ def tables_for(variant: Variant) -> Tables:
     return _tables(variant.package, variant.grammar)
 
 
-def _reduce(values: list[Child], size: int, name: str, inline: bool) -> Node:
+def _reduce(
+    values: list[Child],
+    size: int,
+    name: str,
+    inline: bool,
+    grown: list[tuple[list[Child], int]] | None = None,
+) -> Node:
     """Pop a rule's ``size`` children off ``values`` into a node (``inline``: a helper rule).
 
     Helper rules (``_p1: _p1 TEXT``, EBNF repeats) melt into their parent; a left-recursive
@@ -261,6 +267,8 @@ def _reduce(values: list[Child], size: int, name: str, inline: bool) -> Node:
     first = kids[0]
     if inline and isinstance(first, Node) and first.data == name:
         children = first.children  # the same helper one level down: extend it in place
+        if grown is not None:
+            grown.append((children, len(children)))  # so that an undo can shrink it back
         rest = kids[1:]
     else:
         children = []
@@ -297,11 +305,14 @@ def parse_lines(
         typ: str = m.lastgroup  # type: ignore[assignment]  # every alternative is a named group
         tok = Tok(typ, number)
         saved: tuple[list[int], list[Child]] | None = None
+        grown: list[tuple[list[Child], int]] = []
         while True:
             act = actions[states[-1]].get(typ)
             if act is None:
                 if saved is not None:  # undo the reductions this line caused
                     states, values = saved
+                    for children, size_before in grown:
+                        del children[size_before:]
                 skipped.append(Skipped(tok, t.expected[states[-1]]))
                 break
             if act[0]:
@@ -313,7 +324,7 @@ def parse_lines(
             name, size, inline = act[1]
             if size:
                 del states[-size:]
-            values.append(_reduce(values, size, name, inline))
+            values.append(_reduce(values, size, name, inline, grown))
             states.append(actions[states[-1]][name][1])
     while True:  # the end of the text: reduce what is left up to the start rule
         act = actions[states[-1]].get("$END")
