@@ -123,27 +123,31 @@ def place(
     for i, r in enumerate(work):
         if len(r) > width:
             first = "end" if i < len(trailing) and trailing[i] else pads
+            lo, hi = 0, len(r)  # slice bounds: no list is rebuilt per removed cell
             for end in (first, "end" if first == "start" else "start"):
                 if end == "start":
-                    while len(r) > width and not r[0].text:
-                        r = r[1:]
+                    while hi - lo > width and not r[lo].text:
+                        lo += 1
                 else:
-                    while len(r) > width and not r[-1].text:
-                        r = r[:-1]
-            work[i] = r
+                    while hi - lo > width and not r[hi - 1].text:
+                        hi -= 1
+            work[i] = r[lo:hi]
     dups = _dup_positions(work, width)
     out: list[Placement] = []
     for i, r in enumerate(work):
         extra: list[Cell] = []
         if len(r) > width:
             r = _drop_at(r, dups, width)
-            j = len(r) - 1
-            while len(r) > width and j > 0:
-                if r[j].text and r[j].text == r[j - 1].text:
+            excess = len(r) - width
+            kept: list[Cell] = []
+            for j in range(len(r) - 1, -1, -1):  # right to left, as many as are too many
+                if excess > 0 and j > 0 and r[j].text and r[j].text == r[j - 1].text:
                     # a lone repeat reads as one merged cell, but the copy is set aside, not lost
                     extra.append(r[j])
-                    r = r[:j] + r[j + 1 :]
-                j -= 1
+                    excess -= 1
+                else:
+                    kept.append(r[j])
+            r = kept[::-1]
             if len(r) > width:
                 extra += r[width:]
                 r = r[:width]
