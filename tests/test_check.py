@@ -547,3 +547,14 @@ def test_x3_blank_table_figure_is_info() -> None:
     [f] = _only(check(gongkai.parse(text)), "X3")
     assert (f.severity, f.actual, f.line) == ("info", 0, 12)
     assert f.blank == ("requests.new.total",)
+
+
+def test_many_quotes_in_one_long_paragraph_stay_linear() -> None:
+    # No clock: a quadratic scan of the prose for each quote would make this test hang.
+    prose = "全年收到政府信息公开申请1件，行政复议2件" * 12000
+    text = (
+        "一、总体情况\n" + prose + "\n三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
+    )
+    findings = check(gongkai.parse(text))
+    assert any(f.rule == "X3" for f in findings)

@@ -729,10 +729,16 @@ def _digit_gap(m: re.Match[str]) -> bool:
     return a > 0 and b < len(s) and s[a - 1].isdigit() and s[b].isdigit()
 
 
+_SENTENCE_REACH = 200  # characters looked at on each side: a sentence, not the whole prose
+
+
 def _sentence(text: str, start: int, end: int) -> str:
-    left = max((text.rfind(ch, 0, start) for ch in "。；;!！?？"), default=-1)
-    rights = [i for i in (text.find(ch, end) for ch in "。；;!！?？") if i >= 0]
-    return text[left + 1 : min(rights) if rights else len(text)]
+    """The sentence around ``text[start:end]``, at most ``_SENTENCE_REACH`` characters each side
+    (a bounded look keeps many quotes in one long paragraph linear)."""
+    lo, hi = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+    left = max((text.rfind(ch, lo, start) for ch in "。；;!！?？"), default=-1)
+    rights = [i for i in (text.find(ch, end, hi) for ch in "。；;!！?？") if i >= 0]
+    return text[max(left + 1, lo) : min(rights) if rights else hi]
 
 
 def _quotes(report: Report) -> list[_Quote]:
