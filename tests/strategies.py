@@ -32,15 +32,52 @@ __all__ = [
 
 # Real-looking names: counties, districts, towns; offices of a government.
 PLACES = (
-    "某某县", "某某市", "某某区", "湘潭县", "定海区", "平潭综合实验区", "淮安市", "河口镇",
-    "城关街道", "洪山区", "岳麓区", "海曙区", "江宁区", "番禺区", "昌平区", "浦东新区",
-    "临安区", "萧山区", "宁乡市", "新化县", "永和乡", "南湖镇",
+    "某某县",
+    "某某市",
+    "某某区",
+    "湘潭县",
+    "定海区",
+    "平潭综合实验区",
+    "淮安市",
+    "河口镇",
+    "城关街道",
+    "洪山区",
+    "岳麓区",
+    "海曙区",
+    "江宁区",
+    "番禺区",
+    "昌平区",
+    "浦东新区",
+    "临安区",
+    "萧山区",
+    "宁乡市",
+    "新化县",
+    "永和乡",
+    "南湖镇",
 )
 OFFICES = (
-    "人民政府", "人民政府办公室", "发展和改革局", "财政局", "教育局", "公安局", "民政局",
-    "自然资源和规划局", "生态环境局", "住房和城乡建设局", "交通运输局", "农业农村局",
-    "卫生健康委员会", "市场监督管理局", "机关事务管理中心", "应急管理局", "司法局",
-    "人力资源和社会保障局", "文化和旅游局", "医疗保障局", "城市管理局", "审计局",
+    "人民政府",
+    "人民政府办公室",
+    "发展和改革局",
+    "财政局",
+    "教育局",
+    "公安局",
+    "民政局",
+    "自然资源和规划局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "农业农村局",
+    "卫生健康委员会",
+    "市场监督管理局",
+    "机关事务管理中心",
+    "应急管理局",
+    "司法局",
+    "人力资源和社会保障局",
+    "文化和旅游局",
+    "医疗保障局",
+    "城市管理局",
+    "审计局",
 )
 
 # Prose: sentences of a real report's register.  None starts with a numeral, none holds a TAB,
@@ -136,8 +173,14 @@ def years(variant: str = "2021") -> st.SearchStrategy[int]:
 def counts(signed: bool = False) -> st.SearchStrategy[Value]:
     """A count cell's value: mostly 0, some blank, small numbers, some in the thousands."""
     branches: list[st.SearchStrategy[Value]] = [
-        st.just(0), st.just(0), st.just(0), st.just(0), st.none(),
-        st.integers(1, 30), st.integers(1, 999), st.integers(1000, 99999),
+        st.just(0),
+        st.just(0),
+        st.just(0),
+        st.just(0),
+        st.none(),
+        st.integers(1, 30),
+        st.integers(1, 999),
+        st.integers(1000, 99999),
     ]
     if signed:
         branches.append(st.integers(-500, -1))

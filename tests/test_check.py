@@ -219,7 +219,10 @@ def test_missing_table_is_info() -> None:
     assert report.requests is None
     findings = check(report)
     assert [(f.rule, f.severity) for f in findings] == [
-        ("R1", "info"), ("R2", "info"), ("R3", "info"), ("X3", "info")
+        ("R1", "info"),
+        ("R2", "info"),
+        ("R3", "info"),
+        ("X3", "info"),
     ]
     assert "requests.new.total" in findings[0].blank
 
@@ -300,10 +303,25 @@ def test_r5_negative_money() -> None:
 # --- variants: rules read from the variant's data -------------------------------------------------
 
 
-_T3_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org",
-               "total")
-_T3_ROWS = ("new", "carried_over", "granted", "partially_granted", "denied.state_secret", "other", "total",
-            "carried_forward")
+_T3_COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_services",
+    "other_org",
+    "total",
+)
+_T3_ROWS = (
+    "new",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    "denied.state_secret",
+    "other",
+    "total",
+    "carried_forward",
+)
 
 
 def _toy_variant() -> Variant:
@@ -319,8 +337,11 @@ def _toy_variant() -> Variant:
         "active",
         "active.",
         "主动公开政府信息情况",
-        {"L": (RowSpec("licensing", "行政许可", ("previous_items", "change"),
-                       signed=frozenset({"change"})),)},
+        {
+            "L": (
+                RowSpec("licensing", "行政许可", ("previous_items", "change"), signed=frozenset({"change"})),
+            )
+        },
     )
     appeals = TableSpec(
         "appeals",

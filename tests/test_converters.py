@@ -50,7 +50,9 @@ def test_every_figure_exact(path: Path) -> None:
     wrong = {
         k: (record.get(k), v)
         for k, v in values.items()
-        if not (record.get(k) == v or (isinstance(record.get(k), Decimal) and record.get(k) == Decimal(str(v))))
+        if not (
+            record.get(k) == v or (isinstance(record.get(k), Decimal) and record.get(k) == Decimal(str(v)))
+        )
     }
     assert wrong == {}
 

@@ -149,7 +149,9 @@ def test_long_inputs_read_in_linear_time(text: str) -> None:
 def test_thousands_of_figure_rows_in_one_table_stay_linear() -> None:
     # table 四 joins all its figure rows: 3,000 of them must not make placement quadratic
     text = HEAD.replace("三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
-    text += "\t行政复议\t行政诉讼\n" + "".join("\t".join(["", *[str(i % 7)] * 15]) + "\n" for i in range(3000))
+    text += "\t行政复议\t行政诉讼\n" + "".join(
+        "\t".join(["", *[str(i % 7)] * 15]) + "\n" for i in range(3000)
+    )
     report = gongkai.parse(text)
     assert report.appeals is not None
     assert any(d.code == "extra-cells" for d in report.diagnostics)

@@ -211,7 +211,10 @@ def test_html_and_emphasis_left_in_cells_are_read_through() -> None:
 
 def test_a_prose_block_never_swallows_a_row_or_an_empty_cell() -> None:
     after = "本表数据由县政府办公室统计汇总，截至十二月三十一日。"  # long: prose, not a wrapped cell
-    text = HEAD + f"说明一\n说明二\n\t\n\t一、本年新收政府信息公开申请数量\n\t1\n\t0\n\t0\n\t0\n\t0\n\t0\n\t1\n\n{after}\n{after}\n\t\t\t备注\n"
+    text = (
+        HEAD
+        + f"说明一\n说明二\n\t\n\t一、本年新收政府信息公开申请数量\n\t1\n\t0\n\t0\n\t0\n\t0\n\t0\n\t1\n\n{after}\n{after}\n\t\t\t备注\n"
+    )
     lines = read_lines(text)
     assert [ln.kind for ln in lines[-4:]] == ["text", "row", "text", "row"]
     assert lines[-3].line == 7  # the empty first cell (a TAB alone) opened the row, not the prose
@@ -242,9 +245,32 @@ def test_nan_cells_are_empty() -> None:
 
 
 def test_cell_per_line_rows_without_empty_lines_between_them() -> None:
-    cells = "".join(f"\t{c}\n" for c in ["一、本年新收政府信息公开申请数量", 1, 0, 0, 0, 0, 0, 1, "二、上年结转政府信息公开申请数量", 2, 0, 0, 0, 0, 0, 2])
+    cells = "".join(
+        f"\t{c}\n"
+        for c in [
+            "一、本年新收政府信息公开申请数量",
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            1,
+            "二、上年结转政府信息公开申请数量",
+            2,
+            0,
+            0,
+            0,
+            0,
+            0,
+            2,
+        ]
+    )
     lines = read_lines(cells)
-    assert [ln.label for ln in lines] == ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"]
+    assert [ln.label for ln in lines] == [
+        "一、本年新收政府信息公开申请数量",
+        "二、上年结转政府信息公开申请数量",
+    ]
     assert (lines[1].line, lines[1].end_line) == (9, 16)
     table = _requests(HEAD + cells)
     assert _values(table, "carried_over") == [2, 0, 0, 0, 0, 0, 2]

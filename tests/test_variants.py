@@ -101,7 +101,7 @@ def test_base_reports_stay_base_when_the_example_is_installed(example_installed:
 def test_2019_detected_from_table_three_alone() -> None:
     # no table 二: the single (六)其他处理 row with figures of its own says 2019
     start = SAMPLE_2019.index("三、收到和处理政府信息公开申请情况")
-    text = SAMPLE_2019[:SAMPLE_2019.index("二、主动公开政府信息情况")] + SAMPLE_2019[start:]
+    text = SAMPLE_2019[: SAMPLE_2019.index("二、主动公开政府信息情况")] + SAMPLE_2019[start:]
     report = gongkai.parse(text)
     assert report.edition == "2019"
     assert gongkai.to_record(report)["requests.other.total"] == 3

@@ -41,22 +41,35 @@ FindingSeverity = Literal["error", "warning", "info"]
 
 #: Every rule: its id → (statement in Chinese, statement in English).
 RULES: dict[str, tuple[str, str]] = {
-    "R1": ("表三每一列：第一项加第二项之和，等于第三项加第四项之和",
-           "table 三, every column: new + carried over = total + carried forward"),
-    "R2": ("表三每一行：总计等于各类申请人之和",
-           "table 三, every row: the total equals the sum of the applicant columns"),
-    "R3": ("表三每一列：（七）总计等于各项办理结果之和",
-           "table 三, every column: (七) total equals the sum of the results"),
-    "R4": ("表四每一栏：总计等于结果维持、结果纠正、其他结果、尚未审结之和",
-           "table 四, every block: total = upheld + corrected + other + pending"),
-    "R5": ("件数为非负整数（金额可有小数，标明可为负数的栏目除外）",
-           "counts are whole numbers ≥ 0 (money may have decimals; signed columns may be negative)"),
-    "X1": ("上年度“结转下年度继续办理”等于本年度“上年结转”",
-           "last year's carried forward equals this year's carried over"),
-    "X2": ("现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
-           "in force = last year's in force + issued − repealed"),
-    "X3": ("总体情况中引用的数字与表格一致",
-           "figures quoted in section 一 agree with the tables"),
+    "R1": (
+        "表三每一列：第一项加第二项之和，等于第三项加第四项之和",
+        "table 三, every column: new + carried over = total + carried forward",
+    ),
+    "R2": (
+        "表三每一行：总计等于各类申请人之和",
+        "table 三, every row: the total equals the sum of the applicant columns",
+    ),
+    "R3": (
+        "表三每一列：（七）总计等于各项办理结果之和",
+        "table 三, every column: (七) total equals the sum of the results",
+    ),
+    "R4": (
+        "表四每一栏：总计等于结果维持、结果纠正、其他结果、尚未审结之和",
+        "table 四, every block: total = upheld + corrected + other + pending",
+    ),
+    "R5": (
+        "件数为非负整数（金额可有小数，标明可为负数的栏目除外）",
+        "counts are whole numbers ≥ 0 (money may have decimals; signed columns may be negative)",
+    ),
+    "X1": (
+        "上年度“结转下年度继续办理”等于本年度“上年结转”",
+        "last year's carried forward equals this year's carried over",
+    ),
+    "X2": (
+        "现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数",
+        "in force = last year's in force + issued − repealed",
+    ),
+    "X3": ("总体情况中引用的数字与表格一致", "figures quoted in section 一 agree with the tables"),
 }
 
 
@@ -663,7 +676,9 @@ _STOP = re.compile(
 # …and a number after one of these is not an exact count of the whole
 _APPROX = re.compile(r"(?:各|每|约|近|超过|逾|不足|不到|以上)$")
 _REQUESTS = (
-    re.compile(rf"(?P<verb>新收|收到|受理|接收|办理)(?P<gap>{_GAP}{{0,30}}?)申请(?P<gap2>{_GAP}{{0,6}}?){_NUM}件"),
+    re.compile(
+        rf"(?P<verb>新收|收到|受理|接收|办理)(?P<gap>{_GAP}{{0,30}}?)申请(?P<gap2>{_GAP}{{0,6}}?){_NUM}件"
+    ),
     re.compile(rf"(?P<verb>新收|收到|受理|接收)(?P<gap>{_GAP}{{0,6}}?){_NUM}件(?P<gap2>{_GAP}{{0,12}}?)申请"),
 )
 _REVIEW = re.compile(rf"行政复议(?P<gap>{_GAP}{{0,10}}?){_NUM}(?:件|起|宗)")
@@ -804,8 +819,11 @@ def _x3(report: Report, variant: Variant) -> list[Finding]:
                 continue
             direct = _cell(atable, app, "litigation.direct", "total")
             after = _cell(atable, app, "litigation.after_review", "total")
-            options = [("行政诉讼总计", [direct, after]), ("未经复议直接起诉总计", [direct]),
-                       ("复议后起诉总计", [after])]
+            options = [
+                ("行政诉讼总计", [direct, after]),
+                ("未经复议直接起诉总计", [direct]),
+                ("复议后起诉总计", [after]),
+            ]
         keys = tuple(dict.fromkeys(c.key for _, cs in options for c in cs))
         cells = {c.key: c for _, cs in options for c in cs}
         lines = tuple(cells[k].line for k in keys)

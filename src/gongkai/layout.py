@@ -328,9 +328,7 @@ def _join_wrapped_rows(lines: list[Line]) -> list[Line]:
             )
         ):
             pieces = ln.parts or (Cell(ln.text, ln.raw, ln.line),)
-            frag = Cell(
-                "".join(_cell_text(p.raw) for p in pieces), "\n".join(p.raw for p in pieces), ln.line
-            )
+            frag = Cell("".join(_cell_text(p.raw) for p in pieces), "\n".join(p.raw for p in pieces), ln.line)
             cells = list(nxt.labels) + list(nxt.values)
             if nxt.labels:
                 first = cells[0]

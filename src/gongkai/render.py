@@ -250,4 +250,3 @@ def _data_rows(spec: TableSpec, table: Table, specs: Sequence[RowSpec], width: i
     own: tuple[str, ...] = (rs.group, rs.label) if rs.group else (rs.label,)
     labels = ("",) * (width - len(own)) + own
     return [TableRow(labels, tuple(values), "data", tuple(specs))]
-
