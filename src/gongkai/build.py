@@ -15,8 +15,8 @@ from .cells import Placement, place, read_value
 from .errors import Diagnostic
 from .grammar import Node, Skipped, Tok
 from .layout import Cell, Line
-from .model import Figure, Paragraph, Report, Row, Section, Table
-from .variants import RowSpec, TableSpec, Variant
+from .model import FigureKind, LazyRows, Paragraph, Report, Section, Table, TableCells, Value, table_shape
+from .variants import TableSpec, Variant
 
 __all__ = ["build_report"]
 
@@ -221,10 +221,14 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
         for t, p in zip(terminals, place(cells_rows, width, spec.pads, trailing), strict=True):
             placed[t] = p
 
-    rows: list[Row] = []
-    for terminal, specs in spec.rows.items():
-        if terminal not in entries:
-            continue
+    present = [(t, specs) for t, specs in spec.rows.items() if t in entries]
+    shape = table_shape(tuple((rs.row, rs.columns) for _, specs in present for rs in specs))
+    values: list[Value] = []
+    kinds: list[FigureKind] = []
+    sources: list[Cell | None] = []
+    row_lines: list[int | None] = []
+    row_labels: list[str] = []
+    for terminal, specs in present:
         lns = entries[terminal]
         p = placed[terminal]
         width = len(p.cells)
@@ -251,35 +255,49 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
                     raw=" ".join(c.raw for c in p.extra),
                 )
             )
+        sources += p.cells
         i = 0
         for rs in specs:
-            figs = []
+            row_lines.append(line0.line)
+            row_labels.append(line0.label if len(specs) == 1 else rs.label)
+            money = rs.money
             for col in rs.columns:
                 cell = p.cells[i]
                 i += 1
-                figs.append(_figure(spec, rs, col, cell, line0.line, diags))
-            label = line0.label if len(specs) == 1 else rs.label
-            rows.append(Row(rs.row, label, line0.line, tuple(figs)))
-    return Table(spec.name, spec.title, first_line, tuple(rows), spec.prefix)
+                if cell is None:  # a cell the row lost to merged cells: blank
+                    values.append(None)
+                    kinds.append("blank")
+                    continue
+                value, kind = _read(cell.text, col in money)
+                values.append(value)
+                kinds.append(kind)
+                if kind == "unreadable":
+                    diags.append(
+                        Diagnostic(
+                            "unreadable-cell",
+                            f"cell {spec.prefix}{rs.row}.{col} is not a figure: {cell.raw.strip()!r}",
+                            cell.line,
+                            "warning",
+                            raw=cell.raw,
+                        )
+                    )
+    cells = TableCells(shape, values, kinds, sources, row_lines, row_labels)
+    return Table(spec.name, spec.title, first_line, LazyRows(cells), spec.prefix)
 
 
-def _figure(
-    spec: TableSpec, rs: RowSpec, col: str, cell: Cell | None, row_line: int, diags: list[Diagnostic]
-) -> Figure:
-    if cell is None:  # a cell the row lost to merged cells: blank, on the row's line
-        return Figure(col, None, "", row_line, "blank")
-    value, kind = read_value(cell.text, money=col in rs.money)
-    if kind == "unreadable":
-        diags.append(
-            Diagnostic(
-                "unreadable-cell",
-                f"cell {spec.prefix}{rs.row}.{col} is not a figure: {cell.raw.strip()!r}",
-                cell.line,
-                "warning",
-                raw=cell.raw,
-            )
-        )
-    return Figure(col, value, cell.raw.strip(), cell.line, kind)
+# A cell's text → its value: the same few texts ("0", "1", "") fill most cells of every report.
+_VALUES: dict[tuple[str, bool], tuple[Value, FigureKind]] = {}
+_VALUES_MAX = 4096  # bounded: cleared when full, so memory stays flat over any number of reports
+
+
+def _read(text: str, money: bool) -> tuple[Value, FigureKind]:
+    found = _VALUES.get((text, money))
+    if found is None:
+        found = read_value(text, money=money)
+        if len(_VALUES) >= _VALUES_MAX:
+            _VALUES.clear()
+        _VALUES[(text, money)] = found
+    return found
 
 
 @cache

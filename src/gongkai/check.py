@@ -26,12 +26,13 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, cast
 
 import attrs
 from attrs import frozen
 
-from .model import Figure, Report, Table, Value
+from .model import Figure, Report, Table, TableShape, Value
 from .variants import RowSpec, TableSpec, Variant, get_variant
 
 __all__ = ["RULES", "Finding", "FindingSeverity", "RuleId", "check"]
@@ -121,28 +122,20 @@ class Finding:
 @frozen
 class _Cell:
     key: str
-    figure: Figure | None
-    row_line: int | None
-
-    @property
-    def value(self) -> Value:
-        return None if self.figure is None else self.figure.value
-
-    @property
-    def line(self) -> int | None:
-        if self.figure is not None and self.figure.line is not None:
-            return self.figure.line
-        return self.row_line
+    value: Value
+    line: int | None
 
 
 def _cell(table: Table | None, spec: TableSpec, row: str, column: str) -> _Cell:
     key = f"{spec.prefix}{row}.{column}"
     if table is None:
         return _Cell(key, None, None)
-    r = table.get(row)
-    if r is None:
-        return _Cell(key, None, None)
-    return _Cell(key, r.get(column), r.line)
+    cells = table.cells
+    i = cells.shape.index.get(f"{row}.{column}")
+    if i is None:  # no such cell: blank, on its row's line when the row is there
+        r = cells.shape.row_index.get(row)
+        return _Cell(key, None, None if r is None else cells.row_lines[r])
+    return _Cell(key, cells.values[i], cells.line(i))
 
 
 def _table(report: Report, name: str) -> Table | None:
@@ -264,32 +257,48 @@ _T3_OUTSIDE = frozenset({"new", "carried_over", "total", "carried_forward"})
 def _requests_hold(table: Table, rows: list[str], columns: Sequence[str], results: list[str]) -> bool:
     """R1–R3 on plain numbers, for the common case: True only when every cell the rules read
     is an ``int`` and every equation holds (anything else takes the detailed path)."""
-    grid: dict[str, list[int]] = {}
-    for key in rows:
-        row = table.get(key)
-        if row is None:
-            return False
-        values: list[int] = []
-        for c in columns:
-            f = row.get(c)
-            if f is None or type(f.value) is not int:
+    cells = table.cells
+    grid = _grid(cells.shape, tuple(rows), tuple(columns))
+    if grid is None:
+        return False
+    values = cells.values
+    table_values: dict[str, list[int]] = {}
+    for key, where in grid.items():
+        row_values = [values[i] for i in where]
+        for v in row_values:
+            if type(v) is not int:
                 return False
-            values.append(f.value)
-        grid[key] = values
+        table_values[key] = cast("list[int]", row_values)
     if "total" in columns:
         t = list(columns).index("total")
-        for values in grid.values():  # R2
-            if values[t] != sum(values) - values[t]:
+        for ints in table_values.values():  # R2
+            if ints[t] + ints[t] != sum(ints):
                 return False
-    if {"new", "carried_over", "total", "carried_forward"} <= grid.keys():
+    if {"new", "carried_over", "total", "carried_forward"} <= table_values.keys():
+        new, over = table_values["new"], table_values["carried_over"]
+        total, forward = table_values["total"], table_values["carried_forward"]
         for i in range(len(columns)):  # R1
-            if grid["new"][i] + grid["carried_over"][i] != grid["total"][i] + grid["carried_forward"][i]:
+            if new[i] + over[i] != total[i] + forward[i]:
                 return False
-    if "total" in grid and results:
+    if "total" in table_values and results:
+        total = table_values["total"]
+        parts = [table_values[r] for r in results]
         for i in range(len(columns)):  # R3
-            if grid["total"][i] != sum(grid[r][i] for r in results):
+            if total[i] != sum(p[i] for p in parts):
                 return False
     return True
+
+
+@lru_cache(maxsize=256)
+def _grid(shape: TableShape, rows: tuple[str, ...], columns: tuple[str, ...]) -> dict[str, list[int]] | None:
+    """Where the cells of ``rows`` × ``columns`` are in a table of ``shape`` (None: not all there)."""
+    out: dict[str, list[int]] = {}
+    for row in rows:
+        where = [shape.index.get(f"{row}.{c}") for c in columns]
+        if None in where:
+            return None
+        out[row] = [i for i in where if i is not None]
+    return out
 
 
 def _requests_rules(report: Report, variant: Variant) -> list[Finding]:
@@ -455,23 +464,24 @@ def _specs_by_key(variant: Variant) -> dict[str, tuple[TableSpec, RowSpec]]:
 
 
 def _figure_rules(report: Report, variant: Variant) -> list[Finding]:
-    specs = _specs_by_key(variant)
     out: list[Finding] = []
+    specs: dict[str, tuple[TableSpec, RowSpec]] | None = None
     for table in report.tables:
-        for row in table.rows:
-            found = specs.get(f"{table.prefix}{row.key}")
+        cells = table.cells
+        values = cells.values
+        for i, v in enumerate(values):
+            if v is None or (type(v) is int and v >= 0):
+                continue  # blank, or a whole non-negative count: nothing for R5 to say
+            if specs is None:
+                specs = _specs_by_key(variant)
+            row, _, column = cells.shape.keys[i].rpartition(".")
+            found = specs.get(f"{table.prefix}{row}")
             money = found[1].money if found else frozenset()
             signed = found[1].signed if found else frozenset()
-            if all(type(f.value) is int and f.value >= 0 for f in row.figures):
-                continue  # whole non-negative counts: nothing for R5 to say
-            for fig in row.figures:
-                if fig.value is None:
-                    continue
-                key = f"{table.prefix}{row.key}.{fig.column}"
-                line = fig.line if fig.line is not None else row.line
-                f = _r5(key, fig, line, fig.column in money, fig.column in signed)
-                if f is not None:
-                    out.append(f)
+            fig = cells.figure(i)
+            f = _r5(f"{table.prefix}{row}.{column}", fig, cells.line(i), column in money, column in signed)
+            if f is not None:
+                out.append(f)
     return out
 
 
@@ -711,7 +721,7 @@ class _Prose:
         size = 0
         item = ""
         for p in section.paragraphs if section is not None else ():
-            text = unicodedata.normalize("NFKC", p.text)
+            text = _nfkc(p.text)
             if p.item:
                 item = text
             squeezed = _SPACE.sub(lambda m: "|" if _digit_gap(m) else "", text)
@@ -737,6 +747,18 @@ class _Prose:
 
 
 _SPACE = re.compile(r"\s+")
+# Full-width ASCII and the ideographic space: NFKC maps each to one ASCII character.  Chinese
+# prose is full of them (，（）：) and of little else NFKC changes, so these are replaced first
+# (a few str.replace calls) and unicodedata's quick check then usually confirms the result,
+# instead of a full normalisation (~25× slower) of every paragraph.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, the cheap way when it can be."""
+    for ch in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(ch, unicodedata.normalize("NFKC", ch))
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def _digit_gap(m: re.Match[str]) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import attrs
 
-from .model import Report
-from .variants import get_variant
+from .model import LazyRows, Report
+from .variants import Variant, get_variant
 
 __all__ = ["to_dict", "to_record"]
 
@@ -26,12 +27,17 @@ def to_record(report: Report) -> dict[str, RecordValue]:
         "year": report.year,
         "edition": report.edition,
     }
-    variant = get_variant(report.variant)
-    for key in variant.record_keys():
-        record[key] = None
-    for key, fig in report.figures():
-        record[key] = fig.value
+    record.update(_blank_record(get_variant(report.variant)))
+    for table in report.tables:
+        cells = table.cells
+        record.update(zip(cells.shape.record_keys(table.prefix), cells.values, strict=True))
     return record
+
+
+@cache
+def _blank_record(variant: Variant) -> dict[str, None]:
+    """Every record key of ``variant``, each None: the keys come in the edition's order."""
+    return dict.fromkeys(variant.record_keys())
 
 
 def _jsonable(value: Any) -> Any:
@@ -46,5 +52,10 @@ def _jsonable(value: Any) -> Any:
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The whole model as plain JSON-ready data (Decimal as str)."""
-    data = attrs.asdict(report, recurse=True, filter=lambda a, _v: not a.name.startswith("_"))
+    data = attrs.asdict(
+        report,
+        recurse=True,
+        filter=lambda a, _v: not a.name.startswith("_"),
+        value_serializer=lambda _i, _a, v: tuple(v) if isinstance(v, LazyRows) else v,
+    )
     return _jsonable(data)  # type: ignore[no-any-return]
