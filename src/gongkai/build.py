@@ -10,13 +10,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from typing import NamedTuple
 
 from .cells import Placement, place, read_value
 from .errors import Diagnostic
 from .grammar import Node, Skipped, Tok
 from .layout import Cell, Line
-from .model import FigureKind, LazyRows, Paragraph, Report, Section, Table, TableCells, Value, table_shape
-from .variants import TableSpec, Variant
+from .model import (
+    FigureKind,
+    LazyRows,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+    TableCells,
+    TableShape,
+    Value,
+    table_shape,
+)
+from .variants import RowSpec, TableSpec, Variant
 
 __all__ = ["build_report"]
 
@@ -27,7 +39,15 @@ _SECTION_RULES = {f"section{n}": n for n in range(1, 7)}
 
 def _name(name: str) -> str:
     """A rule or terminal name without the namespace a variant's ``%import`` gives it."""
-    return name.rpartition("__")[2]
+    short = _NAMES.get(name)
+    if short is None:
+        short = name.rpartition("__")[2]
+        if len(_NAMES) < 4096:  # names come from the grammars: a few hundred at most
+            _NAMES[name] = short
+    return short
+
+
+_NAMES: dict[str, str] = {}
 
 
 _NUMERALS = "一二三四五六"
@@ -203,17 +223,17 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
         return None
     first_line = line_of(toks[0]).line
     # A terminal's lines, in order; several lines of one terminal (table 四's figures) join up.
+    widths = _widths(spec)
     entries: dict[str, list[Line]] = {}
     for tok in toks:
-        terminal = _name(tok.type)
-        if terminal in spec.rows:
+        terminal = _NAMES.get(tok.type) or _name(tok.type)
+        if terminal in widths:
             entries.setdefault(terminal, []).append(line_of(tok))
     if not entries:
         return Table(spec.name, spec.title, first_line, (), spec.prefix)
     groups: dict[int, list[str]] = {}
     for terminal in entries:
-        width = sum(len(rs.columns) for rs in spec.rows[terminal])
-        groups.setdefault(width, []).append(terminal)
+        groups.setdefault(widths[terminal], []).append(terminal)
     placed: dict[str, Placement] = {}
     for width, terminals in groups.items():
         cells_rows = [[c for ln in entries[t] for c in ln.values] for t in terminals]
@@ -221,18 +241,14 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
         for t, p in zip(terminals, place(cells_rows, width, spec.pads, trailing), strict=True):
             placed[t] = p
 
-    present = [(t, specs) for t, specs in spec.rows.items() if t in entries]
-    shape = table_shape(tuple((rs.row, rs.columns) for _, specs in present for rs in specs))
-    values: list[Value] = []
-    kinds: list[FigureKind] = []
+    plan = _plan(spec, tuple(t for t in spec.rows if t in entries))
     sources: list[Cell | None] = []
     row_lines: list[int | None] = []
     row_labels: list[str] = []
-    for terminal, specs in present:
-        lns = entries[terminal]
+    for terminal, specs in plan.present:
         p = placed[terminal]
         width = len(p.cells)
-        line0 = lns[0]
+        line0 = entries[terminal][0]
         if p.note == "short":
             diags.append(
                 Diagnostic(
@@ -256,47 +272,87 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
                 )
             )
         sources += p.cells
-        i = 0
-        for rs in specs:
+        if len(specs) == 1:
             row_lines.append(line0.line)
-            row_labels.append(line0.label if len(specs) == 1 else rs.label)
-            money = rs.money
-            for col in rs.columns:
-                cell = p.cells[i]
-                i += 1
-                if cell is None:  # a cell the row lost to merged cells: blank
-                    values.append(None)
-                    kinds.append("blank")
-                    continue
-                value, kind = _read(cell.text, col in money)
-                values.append(value)
-                kinds.append(kind)
-                if kind == "unreadable":
-                    diags.append(
-                        Diagnostic(
-                            "unreadable-cell",
-                            f"cell {spec.prefix}{rs.row}.{col} is not a figure: {cell.raw.strip()!r}",
-                            cell.line,
-                            "warning",
-                            raw=cell.raw,
-                        )
+            row_labels.append(line0.label)
+        else:
+            row_lines += [line0.line] * len(specs)
+            row_labels += [rs.label for rs in specs]
+    # every cell read in one pass; a lost cell (None) reads as blank, like an empty one
+    read = [
+        (_MONEY.get(t) or _read(t, True)) if money else (_COUNTS.get(t) or _read(t, False))
+        for t, money in zip(["" if c is None else c.text for c in sources], plan.money, strict=True)
+    ]
+    values: list[Value] = [v for v, _ in read]
+    kinds: list[FigureKind] = [k for _, k in read]
+    if "unreadable" in kinds:
+        for i, kind in enumerate(kinds):
+            cell = sources[i]
+            if kind == "unreadable" and cell is not None:
+                diags.append(
+                    Diagnostic(
+                        "unreadable-cell",
+                        f"cell {spec.prefix}{plan.shape.keys[i]} is not a figure: {cell.raw.strip()!r}",
+                        cell.line,
+                        "warning",
+                        raw=cell.raw,
                     )
-    cells = TableCells(shape, values, kinds, sources, row_lines, row_labels)
+                )
+    cells = TableCells(plan.shape, values, kinds, sources, row_lines, row_labels)
     return Table(spec.name, spec.title, first_line, LazyRows(cells), spec.prefix)
 
 
+class _Plan(NamedTuple):
+    """How a table with these rows is laid out: worked out once per table spec and set of rows."""
+
+    spec: TableSpec
+    present: tuple[tuple[str, tuple[RowSpec, ...]], ...]
+    shape: TableShape
+    money: tuple[bool, ...]  # per cell: read as money (Decimal)
+
+
+_PLANS: dict[tuple[int, tuple[str, ...]], _Plan] = {}
+_WIDTHS: dict[int, tuple[TableSpec, dict[str, int]]] = {}
+
+
+def _widths(spec: TableSpec) -> dict[str, int]:
+    """How many cells each of the table's terminals holds (the columns of all its rows)."""
+    found = _WIDTHS.get(id(spec))
+    if found is None or found[0] is not spec:
+        widths = {t: sum(len(rs.columns) for rs in specs) for t, specs in spec.rows.items()}
+        if len(_WIDTHS) >= _CACHE_MAX:
+            _WIDTHS.clear()
+        found = _WIDTHS[id(spec)] = (spec, widths)
+    return found[1]
+
+
+def _plan(spec: TableSpec, terminals: tuple[str, ...]) -> _Plan:
+    key = (id(spec), terminals)
+    plan = _PLANS.get(key)
+    if plan is None or plan.spec is not spec:
+        present = tuple((t, spec.rows[t]) for t in terminals)
+        specs = [rs for _, group in present for rs in group]
+        shape = table_shape(tuple((rs.row, rs.columns) for rs in specs))
+        money = tuple(c in rs.money for rs in specs for c in rs.columns)
+        if len(_PLANS) >= _CACHE_MAX:
+            _PLANS.clear()
+        plan = _PLANS[key] = _Plan(spec, present, shape, money)
+    return plan
+
+
 # A cell's text → its value: the same few texts ("0", "1", "") fill most cells of every report.
-_VALUES: dict[tuple[str, bool], tuple[Value, FigureKind]] = {}
-_VALUES_MAX = 4096  # bounded: cleared when full, so memory stays flat over any number of reports
+# Bounded: cleared when full, so memory stays flat over any number of reports.
+_COUNTS: dict[str, tuple[Value, FigureKind]] = {}
+_MONEY: dict[str, tuple[Value, FigureKind]] = {}
+_CACHE_MAX = 4096
 
 
 def _read(text: str, money: bool) -> tuple[Value, FigureKind]:
-    found = _VALUES.get((text, money))
-    if found is None:
-        found = read_value(text, money=money)
-        if len(_VALUES) >= _VALUES_MAX:
-            _VALUES.clear()
-        _VALUES[(text, money)] = found
+    memo = _MONEY if money else _COUNTS
+    found = read_value(text, money=money)
+    if len(memo) >= _CACHE_MAX:
+        memo.clear()
+    memo[text] = found
     return found
 
 

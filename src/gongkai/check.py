@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal, cast
+from typing import Literal, NamedTuple, cast
 
 import attrs
 from attrs import frozen
@@ -119,8 +119,7 @@ class Finding:
 # Cells of a report, addressed by the variant's data
 
 
-@frozen
-class _Cell:
+class _Cell(NamedTuple):  # hundreds per report when a rule cannot take the fast path
     key: str
     value: Value
     line: int | None
@@ -373,23 +372,25 @@ def _requests_rules(report: Report, variant: Variant) -> list[Finding]:
             )
             if f is not None:
                 out.append(f)
-    return _pinpoint(out, dict(_cells_of(table, spec))) if out else out
+    return _pinpoint(out, lambda key: _cell_of_key(table, key, spec.prefix)) if out else out
 
 
-def _cells_of(table: Table, spec: TableSpec) -> Iterator[tuple[str, _Cell]]:
-    for rs in spec.row_specs():
-        for col in rs.columns:
-            cell = _cell(table, spec, rs.row, col)
-            yield cell.key, cell
+def _cell_of_key(table: Table, key: str, prefix: str) -> _Cell | None:
+    """The cell of full record ``key``, or None when the table has no such cell."""
+    cells = table.cells
+    i = cells.shape.index.get(key.removeprefix(prefix))
+    return None if i is None else _Cell(key, cells.values[i], cells.line(i))
 
 
-def _pinpoint(findings: list[Finding], cells: dict[str, _Cell]) -> list[Finding]:
+def _pinpoint(findings: list[Finding], cell_of: Callable[[str], _Cell | None]) -> list[Finding]:
     """Point each broken rule at the one cell the broken rules of the table share, if there is one.
 
     A single wrong figure of table 三 breaks two rules at once (its row's R2 and its column's R3,
     or R1 and R2); the cell both rules have in common is the one to look at.
     """
     errors = [f for f in findings if f.severity == "error"]
+    if len({f.rule for f in errors}) < 2:
+        return findings  # no two broken rules of different kinds: nothing shared to point at
     out = []
     for f in findings:
         if f.severity != "error":
@@ -403,7 +404,8 @@ def _pinpoint(findings: list[Finding], cells: dict[str, _Cell]) -> list[Finding]
                     shared |= common
         if len(shared) == 1:
             key = next(iter(shared))
-            out.append(attrs.evolve(f, cell=key, line=cells[key].line if key in cells else f.line))
+            cell = cell_of(key)
+            out.append(attrs.evolve(f, cell=key, line=cell.line if cell is not None else f.line))
         else:
             out.append(f)
     return out
