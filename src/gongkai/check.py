@@ -26,7 +26,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal, NamedTuple, cast
 
 import attrs
@@ -135,6 +135,37 @@ def _cell(table: Table | None, spec: TableSpec, row: str, column: str) -> _Cell:
         r = cells.shape.row_index.get(row)
         return _Cell(key, None, None if r is None else cells.row_lines[r])
     return _Cell(key, cells.values[i], cells.line(i))
+
+
+def _all_cells(table: Table, spec: TableSpec) -> dict[tuple[str, str], _Cell]:
+    """Every cell of ``spec``'s rows and columns in ``table``, made in one pass."""
+    cells = table.cells
+    values, row_lines, sources = cells.values, cells.row_lines, cells.sources
+    out: dict[tuple[str, str], _Cell] = {}
+    for row, col, key, i, r in _where(
+        cells.shape, spec.prefix, tuple((rs.row, rs.columns) for rs in spec.row_specs())
+    ):
+        if i is not None:
+            src = sources[i]
+            line = src.line if src is not None and src.line is not None else row_lines[r]
+            out[row, col] = _Cell(key, values[i], line)
+        else:
+            out[row, col] = _Cell(key, None, None if r < 0 else row_lines[r])
+    return out
+
+
+@lru_cache(maxsize=256)
+def _where(
+    shape: TableShape, prefix: str, rows: tuple[tuple[str, tuple[str, ...]], ...]
+) -> list[tuple[str, str, str, int | None, int]]:
+    """Per cell of ``rows``: row, column, record key, index in ``shape`` (None: not there) and
+    the index of its row (-1: the table lacks the row)."""
+    out: list[tuple[str, str, str, int | None, int]] = []
+    for row, columns in rows:
+        r = shape.row_index.get(row, -1)
+        for col in columns:
+            out.append((row, col, f"{prefix}{row}.{col}", shape.index.get(f"{row}.{col}"), r))
+    return out
 
 
 def _table(report: Report, name: str) -> Table | None:
@@ -309,20 +340,17 @@ def _requests_rules(report: Report, variant: Variant) -> list[Finding]:
         return [_missing_table(rule, spec, "三") for rule in ("R1", "R2", "R3")]
     row_specs = spec.row_specs()
     rows = [rs.row for rs in row_specs]
-    labels = _row_labels(spec)
     columns = spec.columns or (row_specs[0].columns if row_specs else ())
     results = [r for r in rows if r not in _T3_OUTSIDE]
     if _requests_hold(table, rows, columns, results):
         return []  # every cell filled and R1–R3 hold: nothing to report
+    labels = _row_labels(spec)
     out: list[Finding] = []
 
-    memo: dict[tuple[str, str], _Cell] = {}
+    grid = _all_cells(table, spec)  # R1–R3 address each cell several times
 
-    def c(row: str, col: str) -> _Cell:  # R1–R3 address each cell several times
-        found = memo.get((row, col))
-        if found is None:
-            found = memo[(row, col)] = _cell(table, spec, row, col)
-        return found
+    def c(row: str, col: str) -> _Cell:
+        return grid.get((row, col)) or _cell(table, spec, row, col)
 
     if {"new", "carried_over", "total", "carried_forward"} <= set(rows):
         for col in columns:
@@ -431,6 +459,8 @@ def _appeals_rules(report: Report, variant: Variant) -> list[Finding]:
     table = _table(report, "appeals")
     if table is None or not table.rows:
         return [_missing_table("R4", spec, "四")]
+    if _appeals_hold(table, spec):
+        return []  # every row's total is filled in and adds up: nothing to report
     labels = _row_labels(spec)
     out: list[Finding] = []
     for rs in spec.row_specs():
@@ -453,10 +483,30 @@ def _appeals_rules(report: Report, variant: Variant) -> list[Finding]:
     return out
 
 
+def _appeals_hold(table: Table, spec: TableSpec) -> bool:
+    """R4 on plain numbers: True only when every cell it reads is an ``int`` and every row adds up."""
+    cells = table.cells
+    index, values = cells.shape.index, cells.values
+    for rs in spec.row_specs():
+        if "total" not in rs.columns:
+            continue
+        row: list[int] = []
+        for col in rs.columns:
+            i = index.get(f"{rs.row}.{col}")
+            v = None if i is None else values[i]
+            if type(v) is not int:
+                return False
+            row.append(v)
+        if row[rs.columns.index("total")] * 2 != sum(row):
+            return False
+    return True
+
+
 # ---------------------------------------------------------------------------------------------
 # R5: whole numbers ≥ 0
 
 
+@cache
 def _specs_by_key(variant: Variant) -> dict[str, tuple[TableSpec, RowSpec]]:
     out: dict[str, tuple[TableSpec, RowSpec]] = {}
     for t in variant.tables:
