@@ -279,12 +279,15 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
             row_lines += [line0.line] * len(specs)
             row_labels += [rs.label for rs in specs]
     # every cell read in one pass; a lost cell (None) reads as blank, like an empty one
-    read = [
-        (_MONEY.get(t) or _read(t, True)) if money else (_COUNTS.get(t) or _read(t, False))
-        for t, money in zip(["" if c is None else c.text for c in sources], plan.money, strict=True)
-    ]
-    values: list[Value] = [v for v, _ in read]
-    kinds: list[FigureKind] = [k for _, k in read]
+    texts = ["" if c is None else c.text for c in sources]
+    read = list(map(_COUNTS.get, texts))
+    if None in read:
+        read = [found or _read(t, False) for found, t in zip(read, texts, strict=True)]
+    for i in plan.money_cells:
+        read[i] = _MONEY.get(texts[i]) or _read(texts[i], True)
+    values: Sequence[Value]
+    kinds: Sequence[FigureKind]
+    values, kinds = zip(*read, strict=True) if read else ((), ())
     if "unreadable" in kinds:
         for i, kind in enumerate(kinds):
             cell = sources[i]
@@ -308,7 +311,7 @@ class _Plan(NamedTuple):
     spec: TableSpec
     present: tuple[tuple[str, tuple[RowSpec, ...]], ...]
     shape: TableShape
-    money: tuple[bool, ...]  # per cell: read as money (Decimal)
+    money_cells: tuple[int, ...]  # the cells read as money (Decimal)
 
 
 _PLANS: dict[tuple[int, tuple[str, ...]], _Plan] = {}
@@ -333,7 +336,8 @@ def _plan(spec: TableSpec, terminals: tuple[str, ...]) -> _Plan:
         present = tuple((t, spec.rows[t]) for t in terminals)
         specs = [rs for _, group in present for rs in group]
         shape = table_shape(tuple((rs.row, rs.columns) for rs in specs))
-        money = tuple(c in rs.money for rs in specs for c in rs.columns)
+        flags = [c in rs.money for rs in specs for c in rs.columns]
+        money = tuple(i for i, is_money in enumerate(flags) if is_money)
         if len(_PLANS) >= _CACHE_MAX:
             _PLANS.clear()
         plan = _PLANS[key] = _Plan(spec, present, shape, money)

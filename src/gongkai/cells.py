@@ -117,6 +117,8 @@ def place(
     lost cells at its pad end: its cells align to the other end.  ``trailing[i]`` says row i's
     line ended in a separator (a trailing TAB): its end is stripped first, whatever ``pads``.
     """
+    if all(len(r) == width for r in rows):  # the common case: every row has its cells
+        return [Placement(list(r), [], "") for r in rows]
     spans = _span_positions(rows, width)
     work = [_drop_at(list(r), spans, width) if len(r) > width else list(r) for r in rows]
     notes = ["" for _ in rows]
