@@ -599,6 +599,13 @@ def measure_batch(cfg: Config, gen: Generator, warm: str) -> Json:
     t0 = time.perf_counter()
     _work_chunk(texts)
     serial = time.perf_counter() - t0
+    # the floor over the same texts: each report is read once here, so gongkai's memos (cell
+    # values, table shapes) help only as far as other reports share them
+    t0 = time.perf_counter()
+    for text in texts:
+        floor(text)
+    out["floor_s"] = time.perf_counter() - t0
+    out["in_process_x_floor"] = serial / out["floor_s"]
     ones, twos, controls = [], [], []
     for _ in range(cfg.batch_rounds):
         controls.append(_control_speedup())
@@ -753,6 +760,8 @@ def targets(res: Json) -> list[Json]:
     for where in ("seeds", "corpus"):
         v = res[where]["all"]["pipeline_x_floor"]
         add(f"parse+check+to_record ≤ 4× floor ({where})", v, "≤ 4", v <= TARGET_FLOOR_RATIO)
+    v = res["batch"]["in_process_x_floor"]
+    add("parse+check+to_record ≤ 4× floor (batch, each report once)", v, "≤ 4", v <= TARGET_FLOOR_RATIO)
     for edition in ("2021", "2019"):
         v = res["fresh"]["cached"][edition]["import_plus_first_parse_ms"]
         add(f"import + first parse, fresh process ({edition}), ms", v, "≤ 150", v <= TARGET_FRESH_MS)
@@ -893,6 +902,8 @@ def _batch(res: Json) -> list[str]:
             ("run", "s", "reports/s", "MB/s"),
             [[k, b[k]["s"], b[k]["reports_per_s"], b[k]["mb_s"]] for k in runs],
         ),
+        f"in process, each report read once: {b['in_process_x_floor']:.1f}× the floor over the same "
+        f"texts ({b['floor_s']:.2f} s)",
         f"speed-up of 2 processes: {b['speedup_2_over_1']:.2f}× over a pool of 1, "
         f"{b['speedup_2_over_in_process']:.2f}× over in-process; control task (pure-Python loop): "
         f"{b['control_speedup']:.2f}×",
