@@ -26,7 +26,8 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from operator import is_not
 from typing import Literal, NamedTuple, cast
 
 import attrs
@@ -242,10 +243,15 @@ def _equation(
     parts_en: str,
 ) -> Finding | None:
     """sum(printed) must equal sum(parts): an error when not, info when a cell is blank."""
-    cells = tuple(printed) + tuple(parts)
+    cells = (*printed, *parts)
+    blank = tuple(c.key for c in cells if c.value is None)
+    if not blank:
+        expected = _sum(parts)
+        actual = _sum(printed)
+        if expected == actual:
+            return None  # the common case: nothing more to work out
     keys = tuple(c.key for c in cells)
     lines = tuple(c.line for c in cells)
-    blank = tuple(c.key for c in cells if c.value is None)
     head = printed[0]
     if blank:
         shown = "、".join(blank[:6]) + ("等" if len(blank) > 6 else "")
@@ -263,10 +269,6 @@ def _equation(
             lines,
             blank,
         )
-    expected = _sum(parts)
-    actual = _sum(printed)
-    if expected == actual:
-        return None
     return Finding(
         rule,
         "error",
@@ -515,12 +517,22 @@ def _specs_by_key(variant: Variant) -> dict[str, tuple[TableSpec, RowSpec]]:
     return out
 
 
+_COUNT_TYPES = frozenset({int, type(None)})
+
+
+def _figures(values: Sequence[Value]) -> Iterable[int]:
+    """The values that are not None, for tables that hold only counts."""
+    return cast("Iterable[int]", filter(partial(is_not, None), values))
+
+
 def _figure_rules(report: Report, variant: Variant) -> list[Finding]:
     out: list[Finding] = []
     specs: dict[str, tuple[TableSpec, RowSpec]] | None = None
     for table in report.tables:
         cells = table.cells
         values = cells.values
+        if set(map(type, values)) <= _COUNT_TYPES and min(_figures(values), default=0) >= 0:
+            continue  # only blanks and whole non-negative counts (checked at C speed)
         for i, v in enumerate(values):
             if v is None or (type(v) is int and v >= 0):
                 continue  # blank, or a whole non-negative count: nothing for R5 to say
@@ -772,8 +784,12 @@ class _Prose:
         self.topics: list[str] = []
         size = 0
         item = ""
-        for p in section.paragraphs if section is not None else ():
-            text = _nfkc(p.text)
+        paragraphs = section.paragraphs if section is not None else ()
+        # one normalisation for the whole section (NFKC never makes or removes a line end)
+        texts = _nfkc("\n".join(p.text for p in paragraphs)).split("\n")
+        if len(texts) != len(paragraphs):  # a paragraph with a line end (a stray row's cell)
+            texts = [_nfkc(p.text) for p in paragraphs]
+        for p, text in zip(paragraphs, texts, strict=True):
             if p.item:
                 item = text
             squeezed = _SPACE.sub(lambda m: "|" if _digit_gap(m) else "", text)
