@@ -11,6 +11,7 @@ one), typically ``Variant.from_package("mypkg.grammars", "myvariant.toml")``.
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -34,6 +35,8 @@ __all__ = [
 
 #: The data files of the variants shipped with gongkai, in ``gongkai.grammars``.
 BUILTIN = ("base.toml", "edition2019.toml")
+# the regular-expression parser of the standard library, to find the literals a signature needs
+_sre: Any = importlib.import_module("re._parser")
 ENTRY_POINT_GROUP = "gongkai.variants"
 
 
@@ -241,9 +244,60 @@ def detect_variant(text: str, default: str = "2021") -> Variant:
     """
     found = _all_variants()
     for v in sorted(found.values(), key=lambda v: -v.priority):
-        if v.signature is not None and v.signature.search(text):
+        sig = v.signature
+        if sig is None:
+            continue
+        needles = _needles(sig)
+        # a cheap, exact prefilter: no needle in the text, no match (str.find beats the regex)
+        if needles is not None and not any(n in text for n in needles):
+            continue
+        if sig.search(text):
             return v
     return found.get(default) or next(iter(found.values()))
+
+
+@cache
+def _needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains (None: no such set is known)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _sre.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - it compiled already
+        return None
+    found = _required(list(parsed))
+    return tuple(sorted(found)) if found else None
+
+
+def _required(items: list[Any]) -> frozenset[str] | None:
+    """Needles of a sequence of parsed items: the best of its literal runs and sub-patterns."""
+    best: frozenset[str] | None = None
+
+    def consider(option: frozenset[str] | None) -> None:
+        nonlocal best
+        # a needle set is better when its shortest needle is longer (fewer chance hits)
+        if option and (best is None or min(map(len, option)) > min(map(len, best))):
+            best = option
+
+    run = ""
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            run += chr(av)
+            continue
+        consider(frozenset((run,)) if run else None)
+        run = ""
+        if name == "SUBPATTERN":
+            if not av[1] & re.IGNORECASE:  # (?i:…) matches its literals in either case
+                consider(_required(list(av[-1])))
+        elif name == "BRANCH":
+            options = [_required(list(branch)) for branch in av[1]]
+            if all(options):
+                consider(frozenset().union(*[o for o in options if o]))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+            consider(_required(list(av[2])))
+    consider(frozenset((run,)) if run else None)
+    return best
 
 
 def refresh() -> None:
