@@ -290,8 +290,10 @@ def _split_pipes(line: str) -> list[str]:
 
 
 # One pass of one regular expression over the text reads it line by line; a cell-per-line row
-# (its TAB-led cell lines and their untabbed continuations) is one match.  Python loops only
-# per logical line and per cell, never per character.
+# (its TAB-led cell lines and their untabbed continuations) is one match, and so is a run of
+# plain rows of one table.  Python loops only per logical line and per cell, never per character.
+# (Runs are possessive where giving characters back can never lead to a match: the scan never
+# backtracks through a line to find that out.)
 _H = r"[^\S\n\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
 _EOL = r"(?:\n|\Z)"
 _CELL_LINE = rf"\t[^\t\n]*{_EOL}"
@@ -310,19 +312,20 @@ _OPENS = r"[^\S\n]*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十
 # a section heading between two tables is never a broken cell
 _OPENS_SECTION = re.compile(_H)
 # The blank lines after a line (also of spaces and TABs) are nothing to read: each match takes
-# them along, so that they cost no match of their own – unless the next line is a cell line.
+# them along, so that they cost no match of their own – unless the first is a cell line.
 _GAP = r"(?:(?!\t[^\t\n]*+(?:\n|\Z))(?:[^\S\n]*+\n)++)?+"  # (never fails: never backtracks)
-# (Runs are possessive where giving characters back can never lead to a match: the scan never
-# backtracks through a line to find that out.)
-# Most cell-per-line tables are rows of cell lines (a TAB, a cell, a line end) between blank
-# lines: all such rows are one match – up to a row that a continuation follows, which is left to
-# the next match.  (After a blank line, lines of spaces and TABs are blank too, as in _GAP.)
+# Most cell-per-line rows are cell lines only (a TAB, a cell, a line end) and an empty line:
+# a run of such rows is one match – up to a row that a continuation follows, which is left to
+# the next match.  (After the empty line, lines of spaces and TABs are blank, as in _GAP.)
 _CELL_ROWS = (
-    r"(?:\t[^\t\n]*+\n)++(?:(?:[^\S\n]*+\n)++(?=\t[^\S\n\t]*+\S)(?:\t[^\t\n]*+\n)++)*"
+    r"(?:\t[^\t\n]*+\n)++(?:\n(?:[^\S\n]*+\n)*+(?=\t[^\S\n\t]*+\S)(?:\t[^\t\n]*+\n)++)*"
     rf"(?!{_CELL_LINE}|{_CONT}|{_CONT_AFTER_BLANK})"
 )
-#: the blank lines between two rows of such a match (the first one is no cell line)
-_ROW_GAP = re.compile(r"\n(?!\t[^\t\n]*(?:\n|\Z))((?:[^\S\n]*\n)+)")
+#: the blank lines between two rows of such a match, but the first (which is empty)
+_ROW_GAP = re.compile(r"\n\n((?:[^\S\n]*\n)*)")
+# a pipe row on one line: a pipe, no TAB, and if it opens with a pipe it closes with one (else
+# it may be the first line of a row broken over two lines, below); most tables are a run of them
+_PIPE_LINE = r"(?=[^\t\n]*\|)(?:(?![^\S\n]*\|)[^\t\n]*+|[^\t\n]*\|[^\S\n\t]*+)(?=\n|\Z)"
 # a tab-separated line: not a cell line, not blank, with a TAB; most tables are a run of them
 _TSV_LINE = r"(?!\t[^\t\n]*+(?:\n|\Z))(?=[^\S\n]*+\S)[^\t\n]*+\t[^\n]*+"
 _SCAN = re.compile(
@@ -334,6 +337,7 @@ _SCAN = re.compile(
     rf"|(?P<block>(?:(?!{_OPENS})[^\S\n\t]*+[^\s|][^\t\n|]*+\n(?:[^\S\n\t]*\n)*+){{2,}})"
     r"|(?P<plain>[^\t\n|]++)(?=\n|\Z)"  # most prose: one scan of the line
     rf"|(?P<tsv>{_TSV_LINE}(?:\n{_TSV_LINE})*+|[^\n]*\t[^\n]*)"
+    rf"|(?P<pipes>{_PIPE_LINE}(?:\n{_PIPE_LINE})*+)"
     # a pipe row whose cell text broke onto the next line: "| （二）部分公开…，" / "不计…） | 5 |"
     # (first a glance at the next line: in a table it starts with a pipe, and that is that)
     r"|(?P<pipe>[^\S\n]*\|(?=[^\n]*+\n(?![^\S\n]*\|))[^\n]*[^|\s][^\S\n]*\n(?![^\S\n]*\|)[^\n]*\|[^\S\n]*(?=\n|\Z)"
@@ -345,8 +349,9 @@ _SCAN = re.compile(
 _NUMBERS = [str(i) for i in range(MAX_CELLS + 2)]
 
 
-#: one pending table row: its index in the output, its cells (from, to), layout, lines and text
-_Pending = tuple[int, int, int, LayoutName, int, int, str]
+#: rows still to be made: the index of the first in the output, their first cell, layout,
+#: number of cells, first and last lines and text, one each
+_Rows = tuple[int, int, LayoutName, list[int], list[int], list[int], list[str]]
 
 
 def read_lines(text: str) -> list[Line]:
@@ -360,11 +365,11 @@ def read_lines(text: str) -> list[Line]:
         pieces = text.split("\n", MAX_LINES)
         rest = pieces.pop()
         text = "\n".join(pieces) + "\n"
-    # The scan collects the table cells of all rows, and each row's place in the output; then
-    # all cells are read at once, and the rows are made from them.
+    # The scan collects the cells of all table rows, and the rows' places in the output; then
+    # all cells are read at once, and the rows made from them.
     out: list[Line | None] = []  # None: a table row still to be made
-    pending: list[_Pending] = []
-    raws: list[str] = []  # the cells of all those rows, as written
+    rows: list[_Rows] = []
+    raws: list[str] = []  # the cells of those rows, as written
     cell_lines: list[int] = []
     after_row: list[int] = []  # the prose lines right after a row: where a row may have broken
     joins = False  # whether there are rows whose broken cells are joined up (tab-separated, pipes)
@@ -379,81 +384,113 @@ def read_lines(text: str) -> list[Line]:
         lineno += text.count("\n", pos, start)
         pos = start
         s = m[kind]
-        if kind == "rows":
-            row_line = lineno
-            pieces = _ROW_GAP.split(s[:-1])  # row, blank lines, row, …
-            for row, gap in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
-                parts = row[1:].split("\n\t")
-                n = len(parts)
-                if n <= MAX_CELLS:
-                    a = len(raws)
-                    pending.append((len(out), a, a + n, "cell-per-line", row_line, row_line + n - 1, row))
-                    raws += parts
-                    cell_lines += range(row_line, row_line + n)
-                    out.append(None)
-                else:
-                    for ln in _cell_rows(row, row_line):
-                        if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
-                            after_row.append(len(out))  # (a row of too many cells)
-                        out.append(ln)
-                row_line += n + gap.count("\n")
-        elif kind == "cells":
-            body = s[1:].rstrip("\n")
-            parts = body.split("\n\t")
-            n = len(parts)
-            if n <= MAX_CELLS and body.count("\n") == n - 1:  # one line per cell: the common case
-                a = len(raws)
-                pending.append((len(out), a, a + n, "cell-per-line", lineno, lineno + n - 1, "\t" + body))
-                raws += parts
-                cell_lines += range(lineno, lineno + n)
-                out.append(None)
-            else:
-                for ln in _cell_rows(s, lineno):
-                    if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
-                        after_row.append(len(out))  # (a row of too many cells)
-                    out.append(ln)
-        elif kind == "plain" or kind == "text":
+        if kind == "plain" or kind == "text":
             index_next = None
             prose, layout = _PROSE_LINES[s]
             if prose:
                 if out and (out[-1] is None or out[-1].kind == "row"):
                     after_row.append(len(out))
                 out.append(_tuple_new(Line, ("text", prose, s, lineno, lineno, layout, (), (), (), False)))
+        elif kind == "rows":
+            pieces = _ROW_GAP.split(s[:-1])  # row, blank lines, row, …
+            texts = pieces[::2]
+            ns = []
+            firsts = []
+            lasts = []
+            mark = len(cell_lines)
+            row_line = lineno
+            for row, gap in zip(texts, [*pieces[1::2], ""], strict=True):
+                n = row.count("\n") + 1  # a cell per line
+                if n > MAX_CELLS:
+                    break
+                ns.append(n)
+                firsts.append(row_line)
+                lasts.append(row_line + n - 1)
+                cell_lines += range(row_line, row_line + n)
+                row_line += n + 1 + gap.count("\n")
+            else:
+                rows.append((len(out), len(raws), "cell-per-line", ns, firsts, lasts, texts))
+                raws += "\n".join(texts)[1:].split("\n\t")
+                out += repeat(None, len(texts))
+                continue
+            # a row of too many cells (a prose line): the table row by row
+            del cell_lines[mark:]
+            row_line = lineno
+            for row, gap in zip(texts, [*pieces[1::2], ""], strict=True):
+                for ln in _cell_rows(row, row_line):
+                    if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
+                        after_row.append(len(out))  # (a row of too many cells)
+                    out.append(ln)
+                row_line += row.count("\n") + 2 + gap.count("\n")
         elif kind == "tsv":
+            a = len(raws)
+            ns = []
+            firsts = []
+            texts = []
             row_line = lineno
             for row in s.split("\n"):
                 if not row.isspace():
-                    parts, index_next = _pandas_index(row.split("\t", MAX_CELLS), index_next)
-                    n = len(parts)
-                    if n > MAX_CELLS:
-                        if out and (out[-1] is None or out[-1].kind == "row"):
-                            after_row.append(len(out))
-                        out.append(_too_many_cells(row, "tab-separated", row_line, row_line))
-                    elif n:
-                        a = len(raws)
-                        pending.append((len(out), a, a + n, "tab-separated", row_line, row_line, row))
+                    parts = row.split("\t", MAX_CELLS)
+                    first_text = _text_of(parts[0])
+                    if index_next is not None or not first_text or first_text == "0":
+                        parts, index_next = _pandas_index(parts, index_next)
+                    if parts:
+                        ns.append(len(parts))
+                        firsts.append(row_line)
+                        texts.append(row)
                         raws += parts
-                        cell_lines += repeat(row_line, n)
-                        out.append(None)
-                        joins = True
+                        cell_lines += repeat(row_line, len(parts))
                 row_line += 1
-        elif kind == "pipe":
-            stripped = s.strip().replace("\n", "")  # a cell broken over two lines joins up
-            if not _RULE.match(stripped):
-                parts, index_next = _pandas_index(_split_pipes(stripped)[: MAX_CELLS + 1], index_next)
-                n = len(parts)
-                end = lineno + s.count("\n") if "\n" in s else lineno
-                if n > MAX_CELLS:
-                    if out and (out[-1] is None or out[-1].kind == "row"):
-                        after_row.append(len(out))
-                    out.append(_too_many_cells(s, "markdown", lineno, end))
-                elif n:
-                    a = len(raws)
-                    pending.append((len(out), a, a + n, "markdown", lineno, end, s))
-                    raws += parts
-                    cell_lines += repeat(lineno, n)
-                    out.append(None)
-                    joins = True
+            if ns:
+                rows.append((len(out), a, "tab-separated", ns, firsts, firsts, texts))
+                out += repeat(None, len(ns))
+                joins = True
+        elif kind == "pipes" or kind == "pipe":
+            a = len(raws)
+            ns = []
+            firsts = []
+            lasts = []
+            texts = []
+            row_line = lineno
+            for row in s.split("\n") if kind == "pipes" else (s,):
+                end = row_line + row.count("\n")  # (a pipe match may be a row broken over two lines)
+                stripped = row.strip().replace("\n", "")  # a cell broken over two lines joins up
+                if not _RULE.match(stripped):
+                    parts = _split_pipes(stripped)[: MAX_CELLS + 1]
+                    first_text = _text_of(parts[0])
+                    if index_next is not None or not first_text or first_text == "0":
+                        parts, index_next = _pandas_index(parts, index_next)
+                    if parts:
+                        ns.append(len(parts))
+                        firsts.append(row_line)
+                        lasts.append(end)
+                        texts.append(row)
+                        raws += parts
+                        cell_lines += repeat(row_line, len(parts))
+                        # (pipe rows without outer pipes are html2text's, which breaks cells)
+                        joins = joins or not row.lstrip().startswith("|")
+                row_line = end + 1
+            if ns:
+                rows.append((len(out), a, "markdown", ns, firsts, lasts, texts))
+                out += repeat(None, len(ns))
+        elif kind == "cells":  # a row with a cell that goes on over more lines
+            body = s[1:].rstrip("\n")
+            parts = body.split("\n\t")
+            if len(parts) <= MAX_CELLS:
+                line = lineno
+                for part in parts:
+                    cell_lines.append(line)
+                    line += part.count("\n") + 1
+                rows.append(
+                    (len(out), len(raws), "cell-per-line", [len(parts)], [lineno], [line - 1], ["\t" + body])
+                )
+                raws += parts
+                out.append(None)
+            else:
+                for ln in _cell_rows(s, lineno):
+                    if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
+                        after_row.append(len(out))  # (a row of too many cells)
+                    out.append(ln)
         elif kind == "block":
             index_next = None
             prose_block = _block(s, lineno)
@@ -461,8 +498,8 @@ def read_lines(text: str) -> list[Line]:
                 if out and (out[-1] is None or out[-1].kind == "row"):
                     after_row.append(len(out))
                 out.append(prose_block)
-    if pending:
-        lines, moved = _make_rows(out, pending, raws, cell_lines)
+    if rows:
+        lines, moved = _make_rows(out, rows, raws, cell_lines)
     else:
         lines, moved = cast("list[Line]", out), False
     if joins:
@@ -477,10 +514,10 @@ def read_lines(text: str) -> list[Line]:
 
 
 def _make_rows(
-    out: list[Line | None], pending: list[_Pending], raws: list[str], cell_lines: list[int]
+    out: list[Line | None], rows: list[_Rows], raws: list[str], cell_lines: list[int]
 ) -> tuple[list[Line], bool]:
-    """Fill in the table rows (``None``) of ``out``: ``pending`` says where they go and which of
-    the cells (``raws``, first read here, all at once) are theirs.
+    """Fill in the table rows (``None``) of ``out``: ``rows`` says where they go and which of the
+    cells (``raws``, read here, all at once) are theirs.
 
     Returns the lines, and whether a row came out otherwise than as one row (none, several, or
     prose), which moves the lines after it."""
@@ -489,28 +526,45 @@ def _make_rows(
     cells: tuple[Cell, ...] = tuple(map(_tuple_new, repeat(Cell), zip(texts, raws, cell_lines, strict=True)))
     spliced: dict[int, list[Line]] = {}
     moved = False
-    for i, a, b, layout, first, last, raw in pending:
-        if flags[a] == _LABEL and flags.find(_LABEL, a + 1, b) < 0:
-            # the common rows, made here: a label, then the values (a figure among them), or none
-            if flags.find(_FIGURE, a + 1, b) > 0:
-                text = "\t" + "\t".join(texts[a:b])
-                fields = ("row", text, raw, first, last, layout, (cells[a],), cells[a + 1 : b], (), False)
-            else:
-                fields = ("row", "\t" + texts[a], raw, first, last, layout, (cells[a],), (), (), False)
-            out[i] = _tuple_new(Line, fields)
-            continue
-        if layout == "cell-per-line":
-            fig = flags.find(_FIGURE, a, b)
-            if fig >= 0 and flags.find(_LABEL, fig, b) >= 0:  # a label after figures: rows run on
+    for i, a, layout, ns, firsts, lasts, raws_of_rows in rows:
+        for n, first, last, raw in zip(ns, firsts, lasts, raws_of_rows, strict=True):
+            b = a + n
+            label = flags.find(_LABEL, a, b)
+            if (
+                label >= 0
+                and (label == a or flags.find(_FIGURE, a, label) < 0)
+                and flags.find(_LABEL, label + 1, b) < 0
+                and n <= MAX_CELLS
+            ):
+                # the common rows, made here: (empty cells,) a label, then the values (a figure
+                # among them) or none
+                if flags.find(_FIGURE, label + 1, b) > 0:
+                    text = "\t" + "\t".join(texts[label:b])
+                    values = cells[label + 1 : b]
+                else:
+                    text = "\t" + texts[label]
+                    values = ()
+                out[i] = _tuple_new(
+                    Line, ("row", text, raw, first, last, layout, (cells[label],), values, (), False)
+                )
+            elif (
+                layout == "cell-per-line"
+                and (fig := flags.find(_FIGURE, a, b)) >= 0
+                and flags.find(_LABEL, fig, b) >= 0
+            ):  # a label after figures: the rows run on
                 spliced[i] = _cell_rows(raw, first)
                 moved = True
-                continue
-        row = _build_row(texts, cells, flags, a, b, layout, first, last, raw)
-        if row is None or row.kind == "text":
-            moved = True
-        out[i] = row
+            else:
+                row = _build_row(texts, cells, flags, a, b, layout, first, last, raw)
+                if row is None or row.kind == "text":
+                    moved = True
+                out[i] = row
+            i += 1
+            a = b
     if not moved:
         return cast("list[Line]", out), False
+    if not spliced:
+        return [ln for ln in out if ln is not None], True
     lines: list[Line] = []
     for i, ln in enumerate(out):
         if ln is not None:
