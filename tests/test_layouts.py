@@ -303,3 +303,41 @@ def test_markdown_row_broken_over_two_lines_is_joined() -> None:
     table = _requests(HEAD + rows)
     assert _values(table, "partially_granted") == [5, 0, 0, 0, 0, 0, 5]
     assert table["partially_granted"].line == 6 and table["total"].line == 8
+
+
+def test_cell_per_line_blank_lines_between_rows_may_hold_tabs() -> None:
+    # Tika writes TAB-only lines after the empty line that ends a row: blank lines, not cells
+    text = "\t总计\n\t1\n\t2\n\n\t\n\t\n\t合计\n\t3\n\t4\n\n\t \n\n\t小计\n\t5\n"
+    lines = read_lines(text)
+    assert [ln.text for ln in lines] == ["\t总计\t1\t2", "\t合计\t3\t4", "\t小计\t5"]
+    assert [(ln.line, ln.end_line) for ln in lines] == [(1, 3), (7, 9), (13, 14)]
+    assert [c.line for c in lines[1].values] == [8, 9]
+
+
+def test_cell_per_line_continuation_after_the_last_row_of_a_run() -> None:
+    # the short fragment after the run's last row continues that row's last cell
+    lines = read_lines("\t总计\n\t1\n\n\t合计\n\t2\n\n不予公开\n\n二、下一节\n")
+    assert [(ln.text, ln.line, ln.end_line) for ln in lines] == [
+        ("\t总计\t1", 1, 2),
+        ("\t合计|2不予公开", 4, 7),
+        ("二、下一节", 9, 9),
+    ]
+
+
+def test_cell_per_line_row_of_too_many_cells_amid_rows_is_prose() -> None:
+    cells = "".join(f"\t{i}\n" for i in range(300))
+    lines = read_lines("\t总计\n\t1\n\n\t标签\n" + cells + "\n\t合计\n\t2\n")
+    assert [(ln.kind, ln.line, ln.end_line) for ln in lines] == [
+        ("row", 1, 2),
+        ("text", 4, 304),
+        ("row", 306, 307),
+    ]
+
+
+def test_what_is_kept_of_cells_read_stays_bounded() -> None:
+    from gongkai import layout
+
+    for start in range(0, 3 * layout._MEMO_MAX, 500):
+        read_lines("".join(f"标签{i}\t{i}\n" for i in range(start, start + 500)))
+    assert len(layout._CELL_TEXTS) <= layout._MEMO_MAX
+    assert len(layout._CELL_FLAGS) <= layout._MEMO_MAX

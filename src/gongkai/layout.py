@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal, NamedTuple
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from typing import Literal, NamedTuple, TypeVar, cast
 
 __all__ = [
     "Cell",
@@ -85,6 +87,9 @@ class Line(NamedTuple):
         return "|".join(c.text for c in self.labels)
 
 
+# Cells and Lines are made from their fields' tuple: what their constructors do, minus a call.
+_tuple_new = tuple.__new__
+
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PAGE_NO = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?$")
 _RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
@@ -103,9 +108,26 @@ NOT_APPLICABLE = frozenset({"/", "\\", "-", "--", "—", "——", "–", "-- ",
 EMPTY_MARKS = frozenset({"nan", "NaN", "None"})
 
 
+# The full-width punctuation of Chinese text, each with its compatibility decomposition.  One
+# of them makes NFKC take its slow path over the whole text (decompose and recompose every
+# character); replaced by its decomposition beforehand, it leaves NFKC with nothing to do,
+# and the result is the same: NFKC decomposes every character first.
+_FULL_WIDTH = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，（）：；．！？％\u3000")
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on Chinese text."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for wide, narrow in _FULL_WIDTH:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalize(text: str) -> str:
     """NFKC, artefacts removed, whitespace collapsed: the form prose is matched in."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     if "[bookmark:" in text:
         text = _BOOKMARK.sub("", text)
     return " ".join(text.split())
@@ -117,7 +139,7 @@ def _cell_text(raw: str) -> str:
         return raw
     if raw.strip() in EMPTY_MARKS:
         return ""
-    text = unicodedata.normalize("NFKC", raw)
+    text = _nfkc(raw)
     if "[bookmark:" in text:
         text = _BOOKMARK.sub("", text)
     if "<" in text or "&" in text:  # HTML left in a cell: <br> in a wrapped label, &nbsp;
@@ -133,6 +155,46 @@ def is_value_text(text: str) -> bool:
     return not text or text.isdigit() or text in NOT_APPLICABLE or _NUMBER.match(text) is not None
 
 
+# Reading a cell is NFKC and a few checks, for every cell of every report; yet most cells are
+# the template's labels and small figures, the same in every report.  What was read is kept, so
+# that a cell already seen costs a lookup.  The memos are bounded: they keep short texts only and
+# start over when full, so their memory stays flat however many reports are read, whatever
+# they hold.
+_MEMO_MAX = 4096
+_MEMO_KEY_MAX = 100
+_T = TypeVar("_T")
+
+
+class _Memo(dict[str, _T]):
+    """``fn(key)`` for a key not seen (kept if short), a lookup for a key seen."""
+
+    def __init__(self, fn: Callable[[str], _T]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> _T:
+        got = self.fn(key)
+        if len(key) <= _MEMO_KEY_MAX:
+            if len(self) >= _MEMO_MAX:
+                self.clear()
+            self[key] = got
+        return got
+
+
+#: what a cell holds, one character per cell in a row's "flags": nothing, a figure, a label
+_EMPTY, _FIGURE, _LABEL = "-", "v", "l"
+
+
+def _flag(text: str) -> str:
+    return _LABEL if text and not is_value_text(text) else (_FIGURE if text else _EMPTY)
+
+
+_CELL_TEXTS: _Memo[str] = _Memo(_cell_text)
+_CELL_FLAGS: _Memo[str] = _Memo(lambda raw: _flag(_CELL_TEXTS[raw]))
+_text_of = _CELL_TEXTS.__getitem__
+_flag_of = _CELL_FLAGS.__getitem__
+
+
 def _prose(raw: str) -> str:
     text = normalize(raw)
     if text[:1] == "#":
@@ -144,35 +206,76 @@ def _prose(raw: str) -> str:
     return text
 
 
-def _make_row(cells: list[Cell], layout: LayoutName, first: int, last: int, raw: str) -> Line | None:
-    """Split a row's cells into labels and values; None for a row that holds nothing."""
-    if len(cells) > MAX_CELLS:
-        text = normalize(raw.replace("\t", " ").replace("|", " ")) or "-"
-        return Line("text", text, raw, first, last, layout)
+def _prose_line(raw: str) -> tuple[str, LayoutName]:
+    """A prose line's text (empty for a page number or a rule) and layout."""
+    prose = _prose(raw)
+    if prose and (prose[0] not in _RULE_OR_PAGE_START or not (_PAGE_NO.match(prose) or _RULE.match(prose))):
+        return prose, ("markdown" if raw.lstrip()[:1] == "#" else "text")
+    return "", "text"
+
+
+_PROSE_LINES: _Memo[tuple[str, LayoutName]] = _Memo(_prose_line)
+
+
+def _too_many_cells(raw: str, layout: LayoutName, first: int, last: int) -> Line:
+    """A "row" of more cells than any row has: a prose line."""
+    text = normalize(raw.replace("\t", " ").replace("|", " ")) or "-"
+    return Line("text", text, raw, first, last, layout)
+
+
+def _build_row(
+    texts: Sequence[str],
+    cells: tuple[Cell, ...],
+    flags: str,
+    a: int,
+    b: int,
+    layout: LayoutName,
+    first: int,
+    last: int,
+    raw: str,
+) -> Line | None:
+    """Split a row's cells, ``cells[a:b]`` (with their ``texts`` and ``flags``), into labels and
+    values; None for a row that holds nothing."""
+    if b - a > MAX_CELLS:
+        return _too_many_cells(raw, layout, first, last)
     # labels: the text cells before the first figure; values: the cells after the last label
-    last_label = -1
-    for i, c in enumerate(cells):
-        t = c.text
-        if t:
-            if is_value_text(t):
-                break
-            last_label = i
-    labels: list[Cell] = []
-    prev = ""
-    for c in cells[: last_label + 1]:
-        # pandas repeats a merged label in every cell it spans: keep it once.
-        if c.text and c.text != prev:
-            labels.append(c)
-            prev = c.text
-    values = cells[last_label + 1 :]
-    texts = [c.text for c in values]
-    if not any(texts):
-        values, texts = [], []
-    if not labels and not values:
-        return None
-    label = "|".join([c.text for c in labels])
-    text = "\t".join(["", label, *texts])
-    return Line("row", text, raw, first, last, layout, tuple(labels), tuple(values))
+    fig = flags.find(_FIGURE, a, b)
+    last_label = flags.rfind(_LABEL, a, fig if fig >= 0 else b)
+    k = last_label + 1
+    if last_label < 0:
+        labels: tuple[Cell, ...] = ()
+        label = ""
+        k = a
+    elif not flags.count(_LABEL, a, last_label):  # one label cell: the common case
+        labels = (cells[last_label],)
+        label = texts[last_label]
+    elif flags.find(_EMPTY, a, k) < 0 and len(set(texts[a:k])) == k - a:  # labels, none repeated
+        labels = cells[a:k]
+        label = "|".join(texts[a:k])
+    else:
+        kept: list[Cell] = []
+        prev = ""
+        for i in range(a, last_label + 1):
+            # pandas repeats a merged label in every cell it spans: keep it once.
+            t = texts[i]
+            if t and t != prev:
+                kept.append(cells[i])
+                prev = t
+        labels = tuple(kept)
+        label = "|".join([c.text for c in kept])
+    if flags.count(_EMPTY, k, b) == b - k:  # no value cell holds anything
+        if not labels:
+            return None
+        return _tuple_new(Line, ("row", "\t" + label, raw, first, last, layout, labels, (), (), False))
+    text = "\t" + label + "\t" + "\t".join(texts[k:b])
+    return _tuple_new(Line, ("row", text, raw, first, last, layout, labels, cells[k:b], (), False))
+
+
+def _make_row(cells: list[Cell], layout: LayoutName, first: int, last: int, raw: str) -> Line | None:
+    """:func:`_build_row` for a list of cells."""
+    texts = [c.text for c in cells]
+    flags = "".join([_flag(t) for t in texts])
+    return _build_row(texts, tuple(cells), flags, 0, len(cells), layout, first, last, raw)
 
 
 def _split_pipes(line: str) -> list[str]:
@@ -187,8 +290,10 @@ def _split_pipes(line: str) -> list[str]:
 
 
 # One pass of one regular expression over the text reads it line by line; a cell-per-line row
-# (its TAB-led cell lines and their untabbed continuations) is one match.  Python loops only
-# per logical line and per cell, never per character.
+# (its TAB-led cell lines and their untabbed continuations) is one match, and so is a run of
+# plain rows of one table.  Python loops only per logical line and per cell, never per character.
+# (Runs are possessive where giving characters back can never lead to a match: the scan never
+# backtracks through a line to find that out.)
 _H = r"[^\S\n\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
 _EOL = r"(?:\n|\Z)"
 _CELL_LINE = rf"\t[^\t\n]*{_EOL}"
@@ -206,19 +311,47 @@ _CONT_AFTER_BLANK = (
 _OPENS = r"[^\S\n]*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}[^\S\n]*[、.．:：)）])"
 # a section heading between two tables is never a broken cell
 _OPENS_SECTION = re.compile(_H)
+# The blank lines after a line (also of spaces and TABs) are nothing to read: each match takes
+# them along, so that they cost no match of their own – unless the first is a cell line.
+_GAP = r"(?:(?!\t[^\t\n]*+(?:\n|\Z))(?:[^\S\n]*+\n)++)?+"  # (never fails: never backtracks)
+# Most cell-per-line rows are cell lines only (a TAB, a cell, a line end) and an empty line:
+# a run of such rows is one match – up to a row that a continuation follows, which is left to
+# the next match.  (After the empty line, lines of spaces and TABs are blank, as in _GAP.)
+_CELL_ROWS = (
+    r"(?:\t[^\t\n]*+\n)++(?:\n(?:[^\S\n]*+\n)*+(?=\t[^\S\n\t]*+\S)(?:\t[^\t\n]*+\n)++)*"
+    rf"(?!{_CELL_LINE}|{_CONT}|{_CONT_AFTER_BLANK})"
+)
+#: the blank lines between two rows of such a match, but the first (which is empty)
+_ROW_GAP = re.compile(r"\n\n((?:[^\S\n]*\n)*)")
+# a pipe row on one line: a pipe, no TAB, and if it opens with a pipe it closes with one (else
+# it may be the first line of a row broken over two lines, below); most tables are a run of them
+_PIPE_LINE = r"(?=[^\t\n]*\|)(?:(?![^\S\n]*\|)[^\t\n]*+|[^\t\n]*\|[^\S\n\t]*+)(?=\n|\Z)"
+# a tab-separated line: not a cell line, not blank, with a TAB; most tables are a run of them
+_TSV_LINE = r"(?!\t[^\t\n]*+(?:\n|\Z))(?=[^\S\n]*+\S)[^\t\n]*+\t[^\n]*+"
 _SCAN = re.compile(
-    rf"(?P<cells>(?:{_CELL_LINE}(?:{_CONT}|{_CONT_AFTER_BLANK})*)+)"
-    r"|(?:[^\S\n]*\n)+"  # blank lines, also of spaces and TABs: nothing to read
+    rf"(?:(?P<rows>{_CELL_ROWS})"
+    # a cell line, then more cell lines and continuations (neither of which starts with a TAB)
+    rf"|(?P<cells>{_CELL_LINE}(?:{_CELL_LINE}|{_CONT}|{_CONT_AFTER_BLANK})*+)"
+    r"|(?:[^\S\n]*+\n)++"  # blank lines, also of spaces and TABs: nothing to read
     # (each line: spaces, one visible character, the rest – no nested repeats, no backtracking)
-    rf"|(?P<block>(?:(?!{_OPENS})[^\S\n\t]*[^\s|][^\t\n|]*\n(?:[^\S\n\t]*\n)*){{2,}})"
-    r"|(?P<plain>[^\t\n|]+)(?=\n|\Z)"  # most prose: one scan of the line
-    r"|(?P<tsv>[^\n]*\t[^\n]*)"
+    rf"|(?P<block>(?:(?!{_OPENS})[^\S\n\t]*+[^\s|][^\t\n|]*+\n(?:[^\S\n\t]*\n)*+){{2,}})"
+    r"|(?P<plain>[^\t\n|]++)(?=\n|\Z)"  # most prose: one scan of the line
+    rf"|(?P<tsv>{_TSV_LINE}(?:\n{_TSV_LINE})*+|[^\n]*\t[^\n]*)"
+    rf"|(?P<pipes>{_PIPE_LINE}(?:\n{_PIPE_LINE})*+)"
     # a pipe row whose cell text broke onto the next line: "| （二）部分公开…，" / "不计…） | 5 |"
-    r"|(?P<pipe>[^\S\n]*\|[^\n]*[^|\s][^\S\n]*\n(?![^\S\n]*\|)[^\n]*\|[^\S\n]*(?=\n|\Z)"
+    # (first a glance at the next line: in a table it starts with a pipe, and that is that)
+    r"|(?P<pipe>[^\S\n]*\|(?=[^\n]*+\n(?![^\S\n]*\|))[^\n]*[^|\s][^\S\n]*\n(?![^\S\n]*\|)[^\n]*\|[^\S\n]*(?=\n|\Z)"
     r"|[^\n]*\|[^\n]*)"
     r"|(?P<text>[^\n]+)"
-    r"|\n+"
+    rf"|\n+){_GAP}"
 )
+#: pandas' column numbers, as cell texts
+_NUMBERS = [str(i) for i in range(MAX_CELLS + 2)]
+
+
+#: rows still to be made: the index of the first in the output, their first cell, layout,
+#: number of cells, first and last lines and text, one each
+_Rows = tuple[int, int, LayoutName, list[int], list[int], list[int], list[str]]
 
 
 def read_lines(text: str) -> list[Line]:
@@ -232,100 +365,267 @@ def read_lines(text: str) -> list[Line]:
         pieces = text.split("\n", MAX_LINES)
         rest = pieces.pop()
         text = "\n".join(pieces) + "\n"
-    out: list[Line] = []
+    # The scan collects the cells of all table rows, and the rows' places in the output; then
+    # all cells are read at once, and the rows made from them.
+    out: list[Line | None] = []  # None: a table row still to be made
+    rows: list[_Rows] = []
+    raws: list[str] = []  # the cells of those rows, as written
+    cell_lines: list[int] = []
+    after_row: list[int] = []  # the prose lines right after a row: where a row may have broken
+    joins = False  # whether there are rows whose broken cells are joined up (tab-separated, pipes)
     lineno = 1
-    pos = 0
+    pos = 0  # where lineno was counted to
     index_next: int | None = None  # the next pandas row number expected in the first cell
     for m in _SCAN.finditer(text):
-        start = m.start()
-        if start > pos:  # pragma: no cover - the scanner matches every position
-            lineno += text.count("\n", pos, start)
         kind = m.lastgroup
-        s = m.group()
-        row: Line | None = None
-        if kind == "cells":
-            out.extend(_cell_rows(s, lineno))
+        if kind is None:  # blank lines
+            continue
+        start = m.start()
+        lineno += text.count("\n", pos, start)
+        pos = start
+        s = m[kind]
+        if kind == "plain" or kind == "text":
+            index_next = None
+            prose, layout = _PROSE_LINES[s]
+            if prose:
+                if out and (out[-1] is None or out[-1].kind == "row"):
+                    after_row.append(len(out))
+                out.append(_tuple_new(Line, ("text", prose, s, lineno, lineno, layout, (), (), (), False)))
+        elif kind == "rows":
+            pieces = _ROW_GAP.split(s[:-1])  # row, blank lines, row, …
+            texts = pieces[::2]
+            ns = []
+            firsts = []
+            lasts = []
+            mark = len(cell_lines)
+            row_line = lineno
+            for row, gap in zip(texts, [*pieces[1::2], ""], strict=True):
+                n = row.count("\n") + 1  # a cell per line
+                if n > MAX_CELLS:
+                    break
+                ns.append(n)
+                firsts.append(row_line)
+                lasts.append(row_line + n - 1)
+                cell_lines += range(row_line, row_line + n)
+                row_line += n + 1 + gap.count("\n")
+            else:
+                rows.append((len(out), len(raws), "cell-per-line", ns, firsts, lasts, texts))
+                raws += "\n".join(texts)[1:].split("\n\t")
+                out += repeat(None, len(texts))
+                continue
+            # a row of too many cells (a prose line): the table row by row
+            del cell_lines[mark:]
+            row_line = lineno
+            for row, gap in zip(texts, [*pieces[1::2], ""], strict=True):
+                for ln in _cell_rows(row, row_line):
+                    if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
+                        after_row.append(len(out))  # (a row of too many cells)
+                    out.append(ln)
+                row_line += row.count("\n") + 2 + gap.count("\n")
         elif kind == "tsv":
-            if s.strip():
-                parts = s.split("\t", MAX_CELLS)
-                cells = [Cell(_cell_text(p), p, lineno) for p in parts]
-                index_next, cells = _pandas_index(cells, index_next)
-                row = _make_row(cells, "tab-separated", lineno, lineno, s) if cells else None
-        elif kind == "pipe":
-            stripped = s.strip().replace("\n", "")  # a cell broken over two lines joins up
-            if not _RULE.match(stripped):
-                cells = [Cell(_cell_text(p), p, lineno) for p in _split_pipes(stripped)[: MAX_CELLS + 1]]
-                index_next, cells = _pandas_index(cells, index_next)
-                end = lineno + s.count("\n")
-                row = _make_row(cells, "markdown", lineno, end, s) if cells else None
+            a = len(raws)
+            ns = []
+            firsts = []
+            texts = []
+            row_line = lineno
+            for row in s.split("\n"):
+                if not row.isspace():
+                    parts = row.split("\t", MAX_CELLS)
+                    first_text = _text_of(parts[0])
+                    if index_next is not None or not first_text or first_text == "0":
+                        parts, index_next = _pandas_index(parts, index_next)
+                    if parts:
+                        ns.append(len(parts))
+                        firsts.append(row_line)
+                        texts.append(row)
+                        raws += parts
+                        cell_lines += repeat(row_line, len(parts))
+                row_line += 1
+            if ns:
+                rows.append((len(out), a, "tab-separated", ns, firsts, firsts, texts))
+                out += repeat(None, len(ns))
+                joins = True
+        elif kind == "pipes" or kind == "pipe":
+            a = len(raws)
+            ns = []
+            firsts = []
+            lasts = []
+            texts = []
+            row_line = lineno
+            for row in s.split("\n") if kind == "pipes" else (s,):
+                end = row_line + row.count("\n")  # (a pipe match may be a row broken over two lines)
+                stripped = row.strip().replace("\n", "")  # a cell broken over two lines joins up
+                if not _RULE.match(stripped):
+                    parts = _split_pipes(stripped)[: MAX_CELLS + 1]
+                    first_text = _text_of(parts[0])
+                    if index_next is not None or not first_text or first_text == "0":
+                        parts, index_next = _pandas_index(parts, index_next)
+                    if parts:
+                        ns.append(len(parts))
+                        firsts.append(row_line)
+                        lasts.append(end)
+                        texts.append(row)
+                        raws += parts
+                        cell_lines += repeat(row_line, len(parts))
+                        # (pipe rows without outer pipes are html2text's, which breaks cells)
+                        joins = joins or not row.lstrip().startswith("|")
+                row_line = end + 1
+            if ns:
+                rows.append((len(out), a, "markdown", ns, firsts, lasts, texts))
+                out += repeat(None, len(ns))
+        elif kind == "cells":  # a row with a cell that goes on over more lines
+            body = s[1:].rstrip("\n")
+            parts = body.split("\n\t")
+            if len(parts) <= MAX_CELLS:
+                line = lineno
+                for part in parts:
+                    cell_lines.append(line)
+                    line += part.count("\n") + 1
+                rows.append(
+                    (len(out), len(raws), "cell-per-line", [len(parts)], [lineno], [line - 1], ["\t" + body])
+                )
+                raws += parts
+                out.append(None)
+            else:
+                for ln in _cell_rows(s, lineno):
+                    if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
+                        after_row.append(len(out))  # (a row of too many cells)
+                    out.append(ln)
         elif kind == "block":
-            row = _block(s, lineno)
             index_next = None
-        elif kind == "plain" or kind == "text":
-            index_next = None
-            prose = _prose(s)
-            if prose and (
-                prose[0] not in _RULE_OR_PAGE_START or not (_PAGE_NO.match(prose) or _RULE.match(prose))
-            ):
-                layout: LayoutName = "markdown" if s.lstrip()[:1] == "#" else "text"
-                row = Line("text", prose, s, lineno, lineno, layout)
-        if row is not None:
-            out.append(row)
-        lineno += s.count("\n")
-        pos = m.end()
-    out = _join_wrapped_rows(out)
+            prose_block = _block(s, lineno)
+            if prose_block is not None:
+                if out and (out[-1] is None or out[-1].kind == "row"):
+                    after_row.append(len(out))
+                out.append(prose_block)
+    if rows:
+        lines, moved = _make_rows(out, rows, raws, cell_lines)
+    else:
+        lines, moved = cast("list[Line]", out), False
+    if joins:
+        # (where rows came out otherwise than as one row each, look for the lines after rows again)
+        lines = _join_wrapped_rows(lines, None if moved else after_row)
     if rest:
         first = MAX_LINES + 1
         last = first + rest.count("\n")
         head = " ".join(rest[:200].split())[:60] or "…"
-        out.append(Line("text", head, rest, first, last, "text", overflow=True))
-    return out
+        lines.append(Line("text", head, rest, first, last, "text", overflow=True))
+    return lines
 
 
-def _pandas_index(cells: list[Cell], expected: int | None) -> tuple[int | None, list[Cell]]:
+def _make_rows(
+    out: list[Line | None], rows: list[_Rows], raws: list[str], cell_lines: list[int]
+) -> tuple[list[Line], bool]:
+    """Fill in the table rows (``None``) of ``out``: ``rows`` says where they go and which of the
+    cells (``raws``, read here, all at once) are theirs.
+
+    Returns the lines, and whether a row came out otherwise than as one row (none, several, or
+    prose), which moves the lines after it."""
+    texts = list(map(_text_of, raws))
+    flags = "".join(map(_flag_of, raws))
+    cells: tuple[Cell, ...] = tuple(map(_tuple_new, repeat(Cell), zip(texts, raws, cell_lines, strict=True)))
+    spliced: dict[int, list[Line]] = {}
+    moved = False
+    for i, a, layout, ns, firsts, lasts, raws_of_rows in rows:
+        for n, first, last, raw in zip(ns, firsts, lasts, raws_of_rows, strict=True):
+            b = a + n
+            label = flags.find(_LABEL, a, b)
+            if (
+                label >= 0
+                and (label == a or flags.find(_FIGURE, a, label) < 0)
+                and flags.find(_LABEL, label + 1, b) < 0
+                and n <= MAX_CELLS
+            ):
+                # the common rows, made here: (empty cells,) a label, then the values (a figure
+                # among them) or none
+                if flags.find(_FIGURE, label + 1, b) > 0:
+                    text = "\t" + "\t".join(texts[label:b])
+                    values = cells[label + 1 : b]
+                else:
+                    text = "\t" + texts[label]
+                    values = ()
+                out[i] = _tuple_new(
+                    Line, ("row", text, raw, first, last, layout, (cells[label],), values, (), False)
+                )
+            elif (
+                layout == "cell-per-line"
+                and (fig := flags.find(_FIGURE, a, b)) >= 0
+                and flags.find(_LABEL, fig, b) >= 0
+            ):  # a label after figures: the rows run on
+                spliced[i] = _cell_rows(raw, first)
+                moved = True
+            else:
+                row = _build_row(texts, cells, flags, a, b, layout, first, last, raw)
+                if row is None or row.kind == "text":
+                    moved = True
+                out[i] = row
+            i += 1
+            a = b
+    if not moved:
+        return cast("list[Line]", out), False
+    if not spliced:
+        return [ln for ln in out if ln is not None], True
+    lines: list[Line] = []
+    for i, ln in enumerate(out):
+        if ln is not None:
+            lines.append(ln)
+        elif i in spliced:
+            lines.extend(spliced[i])
+    return lines, True
+
+
+def _pandas_index(parts: list[str], expected: int | None) -> tuple[list[str], int | None]:
     """pandas writes its column numbers as a header row (``\t0\t1\t2…``) and, with its index,
     the row number as a first cell: both are the converter's, not the report's.
 
-    Returns the next row number to expect and the row's cells (none for the header row).
+    Returns the row's cells (none for the header row) and the next row number to expect.
     """
-    texts = [c.text for c in cells]
-    numbers = texts[1:] if texts and not texts[0] else texts
-    if len(numbers) >= 3 and numbers == [str(i) for i in range(len(numbers))]:
-        return (0 if len(numbers) < len(texts) else None), []
-    if expected is not None:
-        if texts and texts[0] == str(expected):
-            return expected + 1, cells[1:]
-        return None, cells
-    return None, cells
+    first = _text_of(parts[0])
+    head = 0 if first else 1
+    n = len(parts) - head
+    if (
+        n >= 3
+        and _text_of(parts[head]) == "0"
+        and _text_of(parts[head + 1]) == "1"
+        and list(map(_text_of, parts[head:])) == _NUMBERS[:n]
+    ):
+        return [], (0 if head else None)
+    if expected is not None and first == str(expected):
+        return parts[1:], expected + 1
+    return parts, None
 
 
-def _join_wrapped_rows(lines: list[Line]) -> list[Line]:
+def _join_wrapped_rows(lines: list[Line], after_row: list[int] | None = None) -> list[Line]:
     """html2text (and a tab-separated writer that keeps line breaks) breaks a cell's text where
     the page had a line break: the first part stands alone between two rows
     (``（二）部分公开…不计`` / ``其他情形）| 5| 0…``).  Such a fragment, on the lines right between
     two rows of one layout (pipe rows written without outer pipes, or tab-separated rows), is put
-    back in front of the next row's first cell."""
-    if len(lines) < 3:
-        return lines
-    out: list[Line] = []
-    i = 0
+    back in front of the next row's first cell.
+
+    ``after_row``: the indexes of the prose lines that follow a row (the only ones that can be
+    such a fragment), if known."""
     n = len(lines)
-    while i < n:
-        ln = lines[i]
+    if n < 3:
+        return lines
+    if after_row is None:
+        after_row = [i for i in range(1, n) if lines[i].kind == "text" and lines[i - 1].kind == "row"]
+    out: list[Line] = []
+    done = 0  # lines[:done] are in out
+    for i in after_row:
+        if i < done or i + 1 >= n:
+            continue
+        # the row before: as read, or the row it was joined into (the same lines and layout)
+        ln, prev, nxt = lines[i], lines[i - 1], lines[i + 1]
         if (
-            ln.kind == "text"
-            and out
-            and i + 1 < n
-            and not _OPENS_SECTION.match(ln.raw)
-            and out[-1].kind == "row"
-            and out[-1].end_line + 1 == ln.line
-            and (nxt := lines[i + 1]).kind == "row"
-            and nxt.layout == out[-1].layout
+            nxt.kind == "row"
+            and prev.end_line + 1 == ln.line
             and ln.end_line + 1 == nxt.line
+            and nxt.layout == prev.layout
             and (
                 nxt.layout == "tab-separated"
                 or (nxt.layout == "markdown" and not nxt.raw.lstrip().startswith("|"))
             )
+            and not _OPENS_SECTION.match(ln.raw)
         ):
             pieces = ln.parts or (Cell(ln.text, ln.raw, ln.line),)
             frag = Cell("".join(_cell_text(p.raw) for p in pieces), "\n".join(p.raw for p in pieces), ln.line)
@@ -337,11 +637,12 @@ def _join_wrapped_rows(lines: list[Line]) -> list[Line]:
                 cells.insert(0, frag)
             joined = _make_row(cells, nxt.layout, ln.line, nxt.end_line, ln.raw + "\n" + nxt.raw)
             if joined is not None:
+                out.extend(lines[done:i])
                 out.append(joined)
-                i += 2
-                continue
-        out.append(ln)
-        i += 1
+                done = i + 2
+    if not done:
+        return lines
+    out.extend(lines[done:])
     return out
 
 
@@ -390,14 +691,13 @@ def _cell_rows(block: str, first: int) -> list[Line]:
     seen_figure = False
     for part in block[1:].rstrip("\n").split("\n\t", MAX_CELLS):
         # continuation lines join without a separator: Chinese labels wrap anywhere
-        text = _cell_text(part)
-        if text:
-            if text.isdigit() or is_value_text(text):
-                seen_figure = True
-            elif seen_figure:  # a label after figures: the next row
-                rows.extend(_cell_segment(cells[start:], block, first))
-                start, seen_figure = len(cells), False
-        cells.append(Cell(text, part, line))
+        flag = _flag_of(part)
+        if flag == _FIGURE:
+            seen_figure = True
+        elif flag == _LABEL and seen_figure:  # a label after figures: the next row
+            rows.extend(_cell_segment(cells[start:], block, first))
+            start, seen_figure = len(cells), False
+        cells.append(Cell(_text_of(part), part, line))
         line += part.count("\n") + 1 if "\n" in part else 1
     rows.extend(_cell_segment(cells[start:], block, first))
     return rows
