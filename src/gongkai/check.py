@@ -22,7 +22,6 @@ finding naming the blank cells.  The rules are written over the variant's data
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -33,6 +32,7 @@ from typing import Literal, NamedTuple, cast
 import attrs
 from attrs import frozen
 
+from .layout import nfkc
 from .model import Figure, Report, Table, TableShape, Value
 from .variants import RowSpec, TableSpec, Variant, get_variant
 
@@ -786,9 +786,9 @@ class _Prose:
         item = ""
         paragraphs = section.paragraphs if section is not None else ()
         # one normalisation for the whole section (NFKC never makes or removes a line end)
-        texts = _nfkc("\n".join(p.text for p in paragraphs)).split("\n")
+        texts = nfkc("\n".join(p.text for p in paragraphs)).split("\n")
         if len(texts) != len(paragraphs):  # a paragraph with a line end (a stray row's cell)
-            texts = [_nfkc(p.text) for p in paragraphs]
+            texts = [nfkc(p.text) for p in paragraphs]
         for p, text in zip(paragraphs, texts, strict=True):
             if p.item:
                 item = text
@@ -815,18 +815,6 @@ class _Prose:
 
 
 _SPACE = re.compile(r"\s+")
-# Full-width ASCII and the ideographic space: NFKC maps each to one ASCII character.  Chinese
-# prose is full of them (，（）：) and of little else NFKC changes, so these are replaced first
-# (a few str.replace calls) and unicodedata's quick check then usually confirms the result,
-# instead of a full normalisation (~25× slower) of every paragraph.
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
-
-
-def _nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, the cheap way when it can be."""
-    for ch in set(_FULL_WIDTH.findall(text)):
-        text = text.replace(ch, unicodedata.normalize("NFKC", ch))
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def _digit_gap(m: re.Match[str]) -> bool:

@@ -35,6 +35,7 @@ __all__ = [
     "Line",
     "canonical_text",
     "is_value_text",
+    "nfkc",
     "normalize",
     "read_lines",
 ]
@@ -115,7 +116,7 @@ EMPTY_MARKS = frozenset({"nan", "NaN", "None"})
 _FULL_WIDTH = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，（）：；．！？％\u3000")
 
 
-def _nfkc(text: str) -> str:
+def nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, faster on Chinese text."""
     if unicodedata.is_normalized("NFKC", text):
         return text
@@ -127,7 +128,7 @@ def _nfkc(text: str) -> str:
 
 def normalize(text: str) -> str:
     """NFKC, artefacts removed, whitespace collapsed: the form prose is matched in."""
-    text = _nfkc(text)
+    text = nfkc(text)
     if "[bookmark:" in text:
         text = _BOOKMARK.sub("", text)
     return " ".join(text.split())
@@ -139,7 +140,7 @@ def _cell_text(raw: str) -> str:
         return raw
     if raw.strip() in EMPTY_MARKS:
         return ""
-    text = _nfkc(raw)
+    text = nfkc(raw)
     if "[bookmark:" in text:
         text = _BOOKMARK.sub("", text)
     if "<" in text or "&" in text:  # HTML left in a cell: <br> in a wrapped label, &nbsp;
