@@ -319,3 +319,87 @@ def test_which_patterns_read_rows_by_their_label(pattern: str, by_label: bool) -
     from gongkai.grammar import _read_by_label
 
     assert _read_by_label(pattern) is by_label
+
+
+# ---------------------------------------------------------------- variant detection
+
+
+def _detect_plainly(text: str) -> str:
+    """Every signature searched in the whole text, from the highest priority down."""
+    from gongkai.variants import _all_variants
+
+    for v in sorted(_all_variants().values(), key=lambda v: -v.priority):
+        if v.signature is not None and v.signature.search(text):
+            return v.name
+    return "2021"
+
+
+_DETECTION_LINES = [
+    "一、总体情况\n",
+    "本年新制作数量在正文里\n",  # a signature's words outside a row
+    "\t信息内容|本年新制作数量|本年新公开数量|对外公开总数量\n",
+    "\t信息内容|本年制发件数|本年废止件数|现行有效件数\n",
+    "\t规章\t0\t本年新公开数量\n",  # … among the figures
+    "\t(六)其他处理\t0\t0\n",
+    "\t(六)其他处理|1.逾期不补正\t0\n",
+    "\t其他处理\n",
+    "\t行政规范性文件\t1\n",
+    "\t\t0\t0\n",
+    "正文\t收费通知\n",  # a TAB inside prose
+    "收费通知\n",
+    "\t采购总金额",  # no newline at the end
+    "\t政府集中\n采购\n",
+]
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name)
+def test_detection_is_the_first_signature_found(path: Path) -> None:
+    from gongkai.layout import read_lines
+    from gongkai.variants import detect_variant
+
+    text = "".join(ln.text + "\n" for ln in read_lines(path.read_text("utf-8")))
+    assert detect_variant(text).name == _detect_plainly(text)
+
+
+@given(st.lists(st.sampled_from(_DETECTION_LINES), max_size=12))
+def test_detection_of_any_text_is_the_first_signature_found(lines: list[str]) -> None:
+    from gongkai.variants import detect_variant
+
+    text = "".join(lines)
+    assert detect_variant(text).name == _detect_plainly(text)
+
+
+_SIGNATURES = [
+    r"\t[^\n]*(?:ab|cd)",
+    r"\t[^\t\n]*其他处理\t",
+    r"ab|\tc",
+    r"(?i)ab",
+    r"a(?=b)c",
+    r"x+y",
+    r"(?:ab)?c",
+    r"\tab(?=\n)",
+    r"\t[\s\S]*ab",
+    r"\t(?:ab|c*)x",
+]
+
+
+@pytest.mark.parametrize("signature", _SIGNATURES)
+@given(text=st.text(alphabet="ab cdxy\t\n其他处理", max_size=30))
+def test_a_signature_is_only_searched_for_where_it_can_be(signature: str, text: str) -> None:
+    import re
+
+    from gongkai.variants import _occurs, _rows, _screen
+
+    pattern = re.compile(signature)
+    needles, in_rows = _screen(pattern)
+    span = _rows(text) if in_rows else (0, len(text))
+    if pattern.search(text) and needles:
+        assert _occurs(text, tuple((n, "") for n in needles), *span)
+
+
+def test_needle_guards_are_characters_of_their_needle() -> None:
+    from gongkai.variants import _all_variants, _detection
+
+    for _v, _signature, needles, _in_rows in _detection(_all_variants()):
+        assert all(not guard or guard in needle for needle, guard in needles)
+        assert needles  # the built-in signatures all have needles
