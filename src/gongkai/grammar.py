@@ -629,7 +629,7 @@ class Tables:
         self._starts = {n: _starts(p) for n, p in parsed.items()}
         self._patterns: dict[frozenset[str], re.Pattern[str]] = {}
         self._all = frozenset(terms)
-        self._root: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+        self._every: list[re.Pattern[str] | None] = [None, None]  # see every()
         count = max(table.states) + 1
         # per state: its actions, the terminals it accepts, those it expects (for a message)
         self.actions: list[dict[str, int]] = [{} for _ in range(count)]
@@ -661,12 +661,15 @@ class Tables:
         self._kept = 0
 
     def keep_step(self, state: int, typ: str, step: _Step) -> None:
-        """Remember ``step`` (of ``typ`` in ``state``); a bounded memory."""
+        """Remember ``step`` (of ``typ`` in ``state``); a bounded memory, and a few stack tops
+        per state and terminal, so that looking one up stays quick."""
         if self._kept >= _STEPS_KEPT:
             self.steps.clear()
             self._kept = 0
-        self.steps.setdefault((state, typ), []).append(step)
-        self._kept += 1
+        known = self.steps.setdefault((state, typ), [])
+        if len(known) < _STEPS_PER_STATE:
+            known.append(step)
+            self._kept += 1
 
     def _scanner(self, names: frozenset[str]) -> re.Pattern[str]:
         """One pattern of ``names``, each a named group, in Lark's order."""
@@ -682,12 +685,17 @@ class Tables:
         """The pattern of those of ``names`` that can match a row (``row``) or a prose line."""
         return self._scanner(frozenset(n for n in names if row in self._starts[n]))
 
+    def every(self, row: bool) -> re.Pattern[str]:
+        """The pattern of every terminal, for a row or for a prose line: what a line is at all."""
+        pattern = self._every[not row]
+        if pattern is None:
+            pattern = self._every[not row] = self._split(self._all, row)
+        return pattern
+
     @property
     def root(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        """Patterns of every terminal (row, prose line): what a line is at all."""
-        if self._root is None:
-            self._root = (self._split(self._all, True), self._split(self._all, False))
-        return self._root
+        """Patterns of every terminal: (for a row, for a prose line)."""
+        return self.every(True), self.every(False)
 
     def scanner(self, state: int, row: bool) -> re.Pattern[str]:
         """The pattern of the terminals ``state`` accepts, for a row or for a prose line."""
@@ -695,7 +703,7 @@ class Tables:
         pattern = scanners[state]
         if pattern is None:
             accepted = self.accepts[state]
-            pattern = self._split(accepted, row) if accepted else self.root[0 if row else 1]
+            pattern = self._split(accepted, row) if accepted else self.every(row)
             scanners[state] = pattern
         return pattern
 
@@ -708,11 +716,11 @@ class Tables:
         most states.
         """
         if line[0] == "\t":
-            m = self.root[0].match(line)
+            m = self.every(True).match(line)
             if m is not None and m.lastgroup not in self.accepts[state]:
                 m = self.scanner(state, True).match(line) or m
         else:
-            m = self.scanner(state, False).match(line) or self.root[1].match(line)
+            m = self.scanner(state, False).match(line) or self.every(False).match(line)
         if m is None or m.end() != len(line):
             raise GrammarFailure(number, 1, self.expected[state])
         return m.lastgroup  # type: ignore[return-value]  # every alternative is a named group
@@ -721,7 +729,7 @@ class Tables:
         """The terminal in ``state`` of a row whose key is ``key`` (when ``by_label``)."""
         typ = self.labels.get(key)
         if typ is None:
-            m = self.root[0].match(key)
+            m = self.every(True).match(key)
             typ = "" if m is None else m.lastgroup or ""
             if len(key) <= _LABEL_KEY_MAX:
                 if len(self.labels) >= _LABELS_KEPT:
@@ -741,6 +749,7 @@ _LABELS_KEPT = 4096
 _LABEL_KEY_MAX = 256
 # how many multi-reduction steps a variant keeps
 _STEPS_KEPT = 4096
+_STEPS_PER_STATE = 8
 
 
 @cache
