@@ -793,7 +793,7 @@ def parse_lines(
             if labels is not None and line.find("\n") == len(line) - 1:
                 tab = line.find("\t", 1)
                 key = line if tab < 0 else line[:tab] + "\t\n"
-                typ = labels.get(key) or ""  # "": not seen yet, or no terminal
+                typ = labels.get(key, "")  # "": not seen yet, or no terminal
                 if typ not in accepts[top]:
                     typ = t.lex_row(key, top, number)
             else:
@@ -808,9 +808,12 @@ def parse_lines(
             goto = actions[states[-1 - size]][rule.name]
             act = actions[goto].get(typ)
             if act is not None and act >= 0:  # most often: one reduction, then the shift
-                if size:
-                    del states[-size:]
-                states.append(goto)
+                if size == 1:
+                    states[-1] = goto
+                else:
+                    if size:
+                        del states[-size:]
+                    states.append(goto)
                 if rule.wraps:
                     values[-1] = Node(rule.name, [values[-1]])
                 else:
