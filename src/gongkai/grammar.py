@@ -6,6 +6,11 @@ whole line, so lexing is one match of the current state's terminals against that
 line the grammar cannot place is skipped with the parser state it found (a lenient parse goes
 on; what was expected there is recorded).  ``engine="lark"`` runs Lark's own parser on the same
 tables instead — the reference the tests compare with.
+
+What makes it fast: a table row is lexed by its label alone where the patterns prove that
+nothing else counts, and a label's terminal is kept (template labels recur in every report);
+prose is matched against the few terminals its parser state accepts; a line that takes several
+reductions has them worked out once per top of the state stack.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -122,20 +127,25 @@ def parser_for(variant: Variant) -> Lark:
     return _lark(variant.package, variant.grammar)
 
 
-# A compiled action: (True, next state) for a shift; (False, (rule, size, inline)) for a reduce.
-_Action = tuple[bool, Any]
+@cache
+def _parse(regexp: str) -> Any:
+    """The standard library's parse of ``regexp`` (None if it will not parse); not to be
+    changed, it is shared."""
+    try:
+        return _sre.parse(regexp)
+    except Exception:  # pragma: no cover - lark compiled it already
+        return None
 
 
-def _starts(regexp: str) -> frozenset[bool]:
-    """Whether a match of ``regexp`` can start with a TAB (True), with another character (False).
+def _starts(parsed: Any) -> frozenset[bool]:
+    """Whether a match of a (parsed) pattern can start with a TAB (True), with another
+    character (False).
 
     Rows start with a TAB and prose lines never do, so each parser state gets one pattern per
     kind of line and a line is tried only against the terminals that can match it.
     """
     both = frozenset((True, False))
-    try:
-        parsed = _sre.parse(regexp)
-    except Exception:  # pragma: no cover - lark compiled it already
+    if parsed is None:  # pragma: no cover - lark compiled it already
         return both
 
     def first(items: Any) -> frozenset[bool]:
@@ -169,8 +179,439 @@ def _starts(regexp: str) -> frozenset[bool]:
     return first(parsed)
 
 
+# ------------------------------------------------------------------ which rows a label decides
+#
+# A row is "\t" + label + rest, where the label holds no TAB or newline and rest is "\n" or
+# "\t" + figures + "\n".  When no terminal can tell one rest from another beyond "is it just a
+# newline", a row lexes exactly as its *key* does: "\t" + label + ("\n" or "\t\n").  Template
+# labels recur in every report, so the key's terminal is kept, and the label is matched once.
+#
+# Whether that holds is read off the terminals' patterns, as small automata built from the
+# standard library's parse of each pattern (an unknown construct: it does not hold, and every
+# row is matched whole, as before).  For every terminal that can match a line starting with
+# a TAB it must be that
+#   * what it matches holds one newline, at its end (then a match of a line is the whole line,
+#     for the line and for its key alike);
+#   * nothing it reads before it has crossed the TAB that ends the label looks further ahead
+#     than the next character (a longer lookahead could see the figures);
+#   * once it has crossed that TAB, it matches whatever follows up to the newline.
+# The checks over-approximate where the automaton can be (every assertion passes, every
+# character class admits what it might), so they may refuse a grammar that would be fine,
+# never accept one that is not.
+
+
+class _Unsupported(Exception):
+    """A pattern construct the label analysis does not model."""
+
+
+_TAB, _NL = 9, 10
+# a category's answer for TAB and newline (anything else: assume it may match both)
+_CATEGORY_TAB_NL = {
+    "CATEGORY_SPACE": (True, True),
+    "CATEGORY_NOT_SPACE": (False, False),
+    "CATEGORY_DIGIT": (False, False),
+    "CATEGORY_NOT_DIGIT": (True, True),
+    "CATEGORY_WORD": (False, False),
+    "CATEGORY_NOT_WORD": (True, True),
+    "CATEGORY_LINEBREAK": (False, True),
+    "CATEGORY_NOT_LINEBREAK": (True, False),
+}
+# One character of a pattern: the parser's (opcode name, argument) and whether DOTALL is on.
+_Pred = tuple[str, Any, bool]
+
+
+def _may_admit(pred: _Pred, ch: int) -> bool:
+    """Whether ``pred`` may match the character ``ch`` (TAB or newline only; True if unsure)."""
+    op, av, dotall = pred
+    if op == "LITERAL":
+        return bool(av == ch)
+    if op == "NOT_LITERAL":
+        return bool(av != ch)
+    if op == "ANY":
+        return dotall or ch != _NL
+    if op == "IN":
+        negate = False
+        hit = False
+        for o, a in av:
+            o = str(o)
+            if o == "NEGATE":
+                negate = True
+            elif o == "LITERAL":
+                hit = hit or a == ch
+            elif o == "RANGE":
+                hit = hit or a[0] <= ch <= a[1]
+            elif o == "CATEGORY" and str(a) in _CATEGORY_TAB_NL:
+                hit = hit or _CATEGORY_TAB_NL[str(a)][ch == _NL]
+            else:
+                return True
+        return hit != negate
+    return True
+
+
+def _may_admit_label(pred: _Pred) -> bool:
+    """Whether ``pred`` may match some character of a label (neither TAB nor newline)."""
+    op, av, _dotall = pred
+    if op == "LITERAL":
+        return av not in (_TAB, _NL)
+    if op == "IN" and not any(str(o) == "NEGATE" for o, _ in av):
+        for o, a in av:
+            o = str(o)
+            if o == "LITERAL" and a in (_TAB, _NL):
+                continue
+            if o == "RANGE" and a[0] >= _TAB and a[1] <= _NL:
+                continue
+            return True
+        return False
+    return True
+
+
+def _only_newline(pred: _Pred) -> bool:
+    """Whether ``pred`` matches a newline and nothing else."""
+    op, av, _dotall = pred
+    if op == "LITERAL":
+        return bool(av == _NL)
+    if op == "IN" and av:
+        return all(str(o) == "LITERAL" and a == _NL for o, a in av)
+    return False
+
+
+def _all_but_newline(pred: _Pred) -> bool:
+    """Whether ``pred`` matches every character except perhaps a newline."""
+    op, av, _dotall = pred
+    if op in ("ANY", "NOT_LITERAL"):
+        return op == "ANY" or bool(av == _NL)
+    if op == "IN" and av and str(av[0][0]) == "NEGATE":
+        return all(str(o) == "LITERAL" and a == _NL for o, a in av[1:])
+    return False
+
+
+# how an empty move is taken: always; an assertion that looks at most at the next character
+# (or behind); an assertion that may look further ahead
+_EPS, _NEAR, _FAR = 0, 1, 2
+
+
+class _Automaton:
+    """A nondeterministic automaton of one pattern: per state its character and empty moves."""
+
+    def __init__(self, parsed: Any) -> None:
+        self.chars: list[list[tuple[_Pred, int]]] = []
+        self.empty: list[list[tuple[int, int]]] = []
+        self.start = self._state()
+        self.final = self._build(parsed, self.start, parsed.state.flags)
+
+    def _state(self) -> int:
+        self.chars.append([])
+        self.empty.append([])
+        return len(self.chars) - 1
+
+    def _move(self, src: int, kind: int) -> int:
+        dst = self._state()
+        self.empty[src].append((dst, kind))
+        return dst
+
+    def _build(self, items: Any, cur: int, flags: int) -> int:
+        for op, av in items:
+            name = str(op)
+            if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+                dst = self._state()
+                self.chars[cur].append(((name, av, bool(flags & re.DOTALL)), dst))
+                cur = dst
+            elif name == "SUBPATTERN":
+                _group, add, remove, sub = av
+                cur = self._build(sub, cur, (flags | add) & ~remove)
+            elif name == "BRANCH":
+                end = self._state()
+                for branch in av[1]:
+                    last = self._build(branch, self._move(cur, _EPS), flags)
+                    self.empty[last].append((end, _EPS))
+                cur = end
+            elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+                lo, hi, sub = av
+                unbounded = hi >= _sre.MAXREPEAT
+                if lo > 64 or (not unbounded and hi > 64):
+                    raise _Unsupported(name)
+                for _ in range(lo):
+                    cur = self._build(sub, cur, flags)
+                if unbounded:
+                    loop = self._move(cur, _EPS)
+                    last = self._build(sub, self._move(loop, _EPS), flags)
+                    self.empty[last].append((loop, _EPS))
+                    cur = loop
+                else:
+                    end = self._state()
+                    for _ in range(hi - lo):
+                        self.empty[cur].append((end, _EPS))
+                        cur = self._build(sub, cur, flags)
+                    self.empty[cur].append((end, _EPS))
+                    cur = end
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                direction, sub = av
+                near = direction < 0 or sub.getwidth()[1] <= 1
+                cur = self._move(cur, _NEAR if near else _FAR)
+            elif name == "AT":
+                cur = self._move(cur, _NEAR)
+            else:
+                raise _Unsupported(name)
+        return cur
+
+    def reach(self, sources: set[int], take: Any = None) -> set[int]:
+        """The states reachable from ``sources`` by empty moves (assertions assumed to pass)
+        and the character moves ``take(pred)`` allows (None: all of them)."""
+        seen = set(sources)
+        todo = list(sources)
+        empty, chars = self.empty, self.chars
+        while todo:
+            s = todo.pop()
+            for d, _k in empty[s]:
+                if d not in seen:
+                    seen.add(d)
+                    todo.append(d)
+            for p, d in chars[s]:
+                if d not in seen and (take is None or take(p)):
+                    seen.add(d)
+                    todo.append(d)
+        return seen
+
+    def universal(self, states: set[int]) -> set[int]:
+        """Those of ``states`` from which every line remainder ([^\\n]*\\n) surely matches."""
+        region = self.reach(states)
+        plain: dict[int, set[int]] = {}
+        for s in region:  # closure over unconditional empty moves only
+            seen = {s}
+            todo = [s]
+            while todo:
+                for d, k in self.empty[todo.pop()]:
+                    if k == _EPS and d not in seen:
+                        seen.add(d)
+                        todo.append(d)
+            plain[s] = seen
+        ends = {s for s in region if self.final in plain[s]}
+        steps: dict[int, list[int]] = {}
+        good: set[int] = set()
+        for s in region:
+            moves = [(p, d) for v in plain[s] for p, d in self.chars[v]]
+            if any(_only_newline(p) and d in ends for p, d in moves):
+                steps[s] = [d for p, d in moves if _all_but_newline(p)]
+                good.add(s)
+        changed = True
+        while changed:  # the greatest set closed under "some any-character move stays in it"
+            changed = False
+            for s in list(good):
+                if not any(d in good for d in steps[s]):
+                    good.discard(s)
+                    changed = True
+        return good
+
+    def rows_read_by_label(self) -> bool:
+        """Whether this terminal treats a row as its key would (see above)."""
+        begin = self.reach({self.start}, lambda p: False)
+        firsts = [(p, d) for s in begin for p, d in self.chars[s] if _may_admit(p, _TAB)]
+        if not firsts:
+            return True  # it never matches a row
+        if any(_may_admit(p, _NL) for p, _d in firsts):
+            return False
+        if any(k == _FAR for s in begin for _d, k in self.empty[s]):
+            return False
+        after = {d for _p, d in firsts}
+        # one newline, at the end
+        newlines: set[int] = set()
+        for s in self.reach(after):
+            for p, d in self.chars[s]:
+                if _only_newline(p):
+                    newlines.add(d)
+                elif _may_admit(p, _NL):
+                    return False
+        if any(self.chars[x] for x in self.reach(newlines)):
+            return False
+        if self.final in self.reach(after, lambda p: not _may_admit(p, _NL)):
+            return False
+        # inside the label: no far lookahead; the TAB after it leads where anything matches
+        label = self.reach(after, _may_admit_label)
+        if any(k == _FAR for s in label for _d, k in self.empty[s]):
+            return False
+        crossed = {d for s in label for p, d in self.chars[s] if _may_admit(p, _TAB)}
+        return crossed <= self.universal(crossed)
+
+
+@cache
+def _read_by_label(regexp: str) -> bool:
+    """Whether a terminal of this pattern treats every row as the row's key (see above)."""
+    parsed = _parse(regexp)
+    try:
+        return parsed is not None and _Automaton(parsed).rows_read_by_label()
+    except (_Unsupported, RecursionError):
+        return False
+
+
+# ------------------------------------------------------------------ the driven tables
+
+# A parser action: a state (>= 0: shift the token, or the goto after a reduction) or ~r (< 0:
+# reduce by rule r).
+#
+# How a reduction builds its value.  A rule's node takes its children; a helper rule (a name
+# starting with "_": ``_p1: _p1 TEXT``, EBNF repeats) melts into its parent, so while it is on
+# the value stack it is just the list of the children it will hand over.  A left-recursive
+# helper grows its own list in place, so a long run of lines stays linear.
+
+_Reducer = Callable[[list[Any]], None]
+
+
+class _Rule(NamedTuple):
+    name: str
+    size: int
+    reduce: _Reducer  # pops the rule's children off the value stack, pushes its value
+    wraps: bool  # a node of one child (most rules: the row of one line), done in place
+
+
+def _rule(rule: Any) -> _Rule:
+    """A Lark rule as the driver reduces it."""
+    name = rule.origin.name
+    name = str(getattr(name, "value", name))
+    size = len(rule.expansion)
+    helper = name.startswith("_")
+    # per child: a helper rule's list, whose children join this rule's
+    melt = tuple(not s.is_term and str(s.name).startswith("_") for s in rule.expansion)
+    grow = helper and size > 0 and rule.expansion[0] == rule.origin
+    wraps = size == 1 and not helper and not melt[0]
+    return _Rule(name, size, _reducer(name, size, helper, melt, grow), wraps)
+
+
+def _reducer(name: str, size: int, helper: bool, melt: tuple[bool, ...], grow: bool) -> _Reducer:
+    """The reduction of one rule, written out for its shape (most rules have one child)."""
+    if grow:  # the first child is this helper's own list: extend it in place
+        if size == 2:
+            if melt[1]:
+
+                def grow_by_list(values: list[Any]) -> None:
+                    kid = values.pop()
+                    values[-1].extend(kid)
+
+                return grow_by_list
+
+            def grow_by_one(values: list[Any]) -> None:
+                kid = values.pop()
+                values[-1].append(kid)
+
+            return grow_by_one
+
+        def grow_by_many(values: list[Any]) -> None:
+            base = len(values) - size
+            children = values[base]
+            for i in range(1, size):
+                if melt[i]:
+                    children.extend(values[base + i])
+                else:
+                    children.append(values[base + i])
+            del values[base + 1 :]
+
+        return grow_by_many
+    if any(melt):
+        if size == 1:  # the only child is a helper's list: those are the children
+            if helper:
+
+                def same(values: list[Any]) -> None:
+                    pass
+
+                return same
+
+            def node_of_list(values: list[Any]) -> None:
+                values[-1] = Node(name, values[-1])
+
+            return node_of_list
+
+        def melted(values: list[Any]) -> None:
+            base = len(values) - size
+            children: list[Any] = []
+            for i in range(size):
+                if melt[i]:
+                    children.extend(values[base + i])
+                else:
+                    children.append(values[base + i])
+            del values[base:]
+            values.append(children if helper else Node(name, children))
+
+        return melted
+    if size == 0:
+        if helper:
+
+            def empty_list(values: list[Any]) -> None:
+                values.append([])
+
+            return empty_list
+
+        def empty_node(values: list[Any]) -> None:
+            values.append(Node(name, []))
+
+        return empty_node
+    if size == 1:
+        if helper:
+
+            def list_of_one(values: list[Any]) -> None:
+                values[-1] = [values[-1]]
+
+            return list_of_one
+
+        def node_of_one(values: list[Any]) -> None:
+            values[-1] = Node(name, [values[-1]])
+
+        return node_of_one
+
+    def plain(values: list[Any]) -> None:
+        kids = values[-size:]
+        del values[-size:]
+        values.append(kids if helper else Node(name, kids))
+
+    return plain
+
+
+class _Step(NamedTuple):
+    """What a token does to the top ``depth`` states of the stack when it takes several
+    reductions: drop ``drop`` states, push ``pushed``, reduce by ``plan`` on the values, then
+    shift to ``shift`` (None: the token cannot be shifted there, and is skipped)."""
+
+    depth: int
+    top: list[int]  # the top ``depth`` states it was worked out on
+    drop: int
+    pushed: tuple[int, ...]
+    plan: tuple[_Rule, ...]
+    shift: int | None
+
+
+def _step(actions: list[dict[str, int]], rules: list[_Rule], states: list[int], typ: str) -> _Step:
+    """Work out ``typ``'s reductions on the state stack alone (whether it is shifted in the end
+    is only known after them: an LALR table may reduce on a lookahead it cannot shift).
+
+    Only the top ``depth`` states are read, so the step holds for any stack with that top.
+    """
+    depth = low = len(states)
+    pushed: list[int] = []
+    plan: list[_Rule] = []
+    act = actions[states[-1]][typ]
+    while True:
+        rule = rules[~act]
+        plan.append(rule)
+        size = rule.size
+        if size:
+            if size <= len(pushed):
+                del pushed[len(pushed) - size :]
+            else:
+                depth -= size - len(pushed)
+                pushed = []
+        if pushed:
+            goto = actions[pushed[-1]][rule.name]
+        else:
+            low = min(low, depth - 1)
+            goto = actions[states[depth - 1]][rule.name]
+        pushed.append(goto)
+        nxt = actions[goto].get(typ)
+        if nxt is None or nxt >= 0:
+            n = len(states) - low
+            return _Step(n, states[-n:], len(states) - depth, tuple(pushed), tuple(plan), nxt)
+        act = nxt
+
+
 class Tables:
-    """A variant's LALR tables and, per parser state, one pattern of the terminals it accepts."""
+    """A variant's LALR tables and, per parser state, patterns of the terminals it accepts."""
 
     def __init__(self, lark: Lark) -> None:
         table = lark.parser.parser._parse_table
@@ -182,60 +623,133 @@ class Tables:
             terms.values(),
             key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
         )
-        rank = {t.name: i for i, t in enumerate(order)}
-        starts = {n: _starts(t.pattern.to_regexp()) for n, t in terms.items()}
-        patterns: dict[frozenset[str], re.Pattern[str]] = {}
-
-        def scanner(names: frozenset[str]) -> re.Pattern[str]:
-            if names not in patterns:
-                ordered = sorted(names, key=rank.__getitem__)
-                patterns[names] = re.compile(
-                    "|".join(f"(?P<{n}>{terms[n].pattern.to_regexp()})" for n in ordered) or "(?!)"
-                )
-            return patterns[names]
-
-        def split(names: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-            """(pattern for a row, pattern for a prose line) over ``names``."""
-            return (
-                scanner(frozenset(n for n in names if True in starts[n])),
-                scanner(frozenset(n for n in names if False in starts[n])),
-            )
-
-        self._split = split
+        self._rank = {t.name: i for i, t in enumerate(order)}
+        self._regexps = {n: t.pattern.to_regexp() for n, t in terms.items()}
+        parsed = {n: _parse(r) for n, r in self._regexps.items()}
+        self._starts = {n: _starts(p) for n, p in parsed.items()}
+        self._patterns: dict[frozenset[str], re.Pattern[str]] = {}
         self._all = frozenset(terms)
-        self._root: tuple[re.Pattern[str], re.Pattern[str]] | None = None
-        self.actions: dict[int, dict[str, _Action]] = {}
-        # a state's patterns are compiled when the parser first reaches it (a report visits few)
-        self.scanners: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
-        self._accepts: dict[int, frozenset[str]] = {}
-        self.expected: dict[int, tuple[str, ...]] = {}
+        self._every: list[re.Pattern[str] | None] = [None, None]  # see every()
+        count = max(table.states) + 1
+        # per state: its actions, the terminals it accepts, those it expects (for a message)
+        self.actions: list[dict[str, int]] = [{} for _ in range(count)]
+        self.rules: list[_Rule] = []
+        self.accepts: list[frozenset[str]] = [frozenset()] * count
+        self.expected: list[tuple[str, ...]] = [()] * count
+        numbers: dict[Any, int] = {}
         for state, acts in table.states.items():
-            compiled: dict[str, _Action] = {}
+            compiled = self.actions[state]
             for sym, (action, arg) in acts.items():
                 if action is Shift:
-                    compiled[sym] = (True, arg)
+                    compiled[sym] = arg
                 else:
-                    name = arg.origin.name
-                    name = getattr(name, "value", name)
-                    compiled[sym] = (False, (str(name), len(arg.expansion), str(name).startswith("_")))
-            self.actions[state] = compiled
-            self._accepts[state] = frozenset(s for s in acts if s in terms)
+                    if arg not in numbers:
+                        numbers[arg] = len(self.rules)
+                        self.rules.append(_rule(arg))
+                    compiled[sym] = ~numbers[arg]
+            self.accepts[state] = frozenset(s for s in acts if s in terms)
             self.expected[state] = tuple(sorted(s for s in acts if s.isupper()))
+        # a state's patterns are compiled when the parser first needs them (a report needs few)
+        self.row_scanners: list[re.Pattern[str] | None] = [None] * count
+        self.prose_scanners: list[re.Pattern[str] | None] = [None] * count
+        # whether a row lexes as its key does (see _Automaton); the key's terminal is kept
+        rows = [r for n, r in self._regexps.items() if True in self._starts[n]]
+        self.by_label: bool = all(_read_by_label(r) for r in rows)
+        self.labels: dict[str, str] = {}
+        # (state, terminal) → the steps worked out there (see _step), for other stacks below
+        self.steps: dict[tuple[int, str], list[_Step]] = {}
+        self._kept = 0
 
-    def scanners_for(self, state: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        """The (row, prose line) patterns of the terminals ``state`` accepts."""
-        pair = self.scanners.get(state)
-        if pair is None:
-            accepted = self._accepts[state]
-            pair = self.scanners[state] = self._split(accepted) if accepted else self.root
-        return pair
+    def keep_step(self, state: int, typ: str, step: _Step) -> None:
+        """Remember ``step`` (of ``typ`` in ``state``); a bounded memory, and a few stack tops
+        per state and terminal, so that looking one up stays quick."""
+        if self._kept >= _STEPS_KEPT:
+            self.steps.clear()
+            self._kept = 0
+        known = self.steps.setdefault((state, typ), [])
+        if len(known) < _STEPS_PER_STATE:
+            known.append(step)
+            self._kept += 1
+
+    def _scanner(self, names: frozenset[str]) -> re.Pattern[str]:
+        """One pattern of ``names``, each a named group, in Lark's order."""
+        pattern = self._patterns.get(names)
+        if pattern is None:
+            ordered = sorted(names, key=self._rank.__getitem__)
+            pattern = self._patterns[names] = re.compile(
+                "|".join(f"(?P<{n}>{self._regexps[n]})" for n in ordered) or "(?!)"
+            )
+        return pattern
+
+    def _split(self, names: frozenset[str], row: bool) -> re.Pattern[str]:
+        """The pattern of those of ``names`` that can match a row (``row``) or a prose line."""
+        return self._scanner(frozenset(n for n in names if row in self._starts[n]))
+
+    def every(self, row: bool) -> re.Pattern[str]:
+        """The pattern of every terminal, for a row or for a prose line: what a line is at all."""
+        pattern = self._every[not row]
+        if pattern is None:
+            pattern = self._every[not row] = self._split(self._all, row)
+        return pattern
 
     @property
     def root(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        """Patterns of every terminal: what a line is where the state accepts nothing like it."""
-        if self._root is None:
-            self._root = self._split(self._all)
-        return self._root
+        """Patterns of every terminal: (for a row, for a prose line)."""
+        return self.every(True), self.every(False)
+
+    def scanner(self, state: int, row: bool) -> re.Pattern[str]:
+        """The pattern of the terminals ``state`` accepts, for a row or for a prose line."""
+        scanners = self.row_scanners if row else self.prose_scanners
+        pattern = scanners[state]
+        if pattern is None:
+            accepted = self.accepts[state]
+            pattern = self._split(accepted, row) if accepted else self.every(row)
+            scanners[state] = pattern
+        return pattern
+
+    def lex(self, line: str, state: int, number: int) -> str:
+        """The terminal of ``line`` in ``state``, matched whole: Lark's contextual lexing.
+
+        That is the first of the state's terminals, in Lark's order, that matches the line, or
+        failing that the first of all terminals (a line to skip).  A row tries all terminals
+        first: the answer whenever the state accepts it, and it saves compiling a pattern for
+        most states.
+        """
+        if line[0] == "\t":
+            m = self.every(True).match(line)
+            if m is not None and m.lastgroup not in self.accepts[state]:
+                m = self.scanner(state, True).match(line) or m
+        else:
+            m = self.scanner(state, False).match(line) or self.every(False).match(line)
+        if m is None or m.end() != len(line):
+            raise GrammarFailure(number, 1, self.expected[state])
+        return m.lastgroup  # type: ignore[return-value]  # every alternative is a named group
+
+    def lex_row(self, key: str, state: int, number: int) -> str:
+        """The terminal in ``state`` of a row whose key is ``key`` (when ``by_label``)."""
+        typ = self.labels.get(key)
+        if typ is None:
+            m = self.every(True).match(key)
+            typ = "" if m is None else m.lastgroup or ""
+            if len(key) <= _LABEL_KEY_MAX:
+                if len(self.labels) >= _LABELS_KEPT:
+                    self.labels.clear()
+                self.labels[key] = typ
+        if not typ:
+            raise GrammarFailure(number, 1, self.expected[state])
+        if typ not in self.accepts[state]:
+            m = self.scanner(state, True).match(key)
+            if m is not None:
+                typ = m.lastgroup or ""
+        return typ
+
+
+# how many row keys a variant keeps the terminal of, and how long a key may be to be kept
+_LABELS_KEPT = 4096
+_LABEL_KEY_MAX = 256
+# how many multi-reduction steps a variant keeps
+_STEPS_KEPT = 4096
+_STEPS_PER_STATE = 8
 
 
 @cache
@@ -248,94 +762,97 @@ def tables_for(variant: Variant) -> Tables:
     return _tables(variant.package, variant.grammar)
 
 
-def _reduce(
-    values: list[Child],
-    size: int,
-    name: str,
-    inline: bool,
-    grown: list[tuple[list[Child], int]] | None = None,
-) -> Node:
-    """Pop a rule's ``size`` children off ``values`` into a node (``inline``: a helper rule).
-
-    Helper rules (``_p1: _p1 TEXT``, EBNF repeats) melt into their parent; a left-recursive
-    helper grows its first child's list in place, so a long run of lines stays linear.
-    """
-    if not size:
-        return Node(name, [])
-    kids = values[-size:]
-    del values[-size:]
-    first = kids[0]
-    if inline and isinstance(first, Node) and first.data == name:
-        children = first.children  # the same helper one level down: extend it in place
-        if grown is not None:
-            grown.append((children, len(children)))  # so that an undo can shrink it back
-        rest = kids[1:]
-    else:
-        children = []
-        rest = kids
-    for k in rest:
-        if isinstance(k, Node) and k.data.startswith("_"):
-            children.extend(k.children)  # EBNF helper rules (x*, _rule) melt into their parent
-        else:
-            children.append(k)
-    return Node(name, children)
+_tok = tuple.__new__  # Tok(type, line) without NamedTuple's Python-level constructor
 
 
 def parse_lines(
     variant: Variant, lines: Sequence[str], engine: str = "gongkai"
 ) -> tuple[Node, list[Skipped]]:
-    """Parse canonical lines (each ending in a newline); return the tree and the skipped lines."""
+    """Parse canonical lines (each ending in a newline); return the tree and the skipped lines.
+
+    One token per line.  A line the current state cannot take is skipped with that state's
+    expected terminals; the reductions its terminal would trigger are first run on the state
+    stack alone, so a skip leaves the parse exactly as it was.
+    """
     if engine == "lark":
         return _parse_with_lark(variant, lines)
     t = tables_for(variant)
-    actions, accepts, root = t.actions, t._accepts, t.root
-    states: list[int] = [t.start]
-    values: list[Child] = []
+    actions, rules, expected, accepts = t.actions, t.rules, t.expected, t.accepts
+    prose_scanners = t.prose_scanners
+    labels = t.labels if t.by_label else None
+    top = t.start
+    states: list[int] = [top]
+    values: list[Any] = []  # tokens, nodes and (helper rules) lists of children
     skipped: list[Skipped] = []
-    for number, line in enumerate(lines, 1):
-        k = 0 if line[0] == "\t" else 1
-        # Contextual lexing in two steps: the first terminal (by Lark's order) that matches the
-        # line at all is the state's answer whenever the state accepts it; only otherwise is
-        # the state's own pattern needed (compiled on first need: few states ever need one).
-        m = root[k].match(line)
-        if m is not None and m.lastgroup not in accepts[states[-1]]:
-            m = t.scanners_for(states[-1])[k].match(line) or m
-        if m is None or m.end() != len(line):
-            raise GrammarFailure(number, 1, t.expected[states[-1]])
-        typ: str = m.lastgroup  # type: ignore[assignment]  # every alternative is a named group
-        tok = Tok(typ, number)
-        saved: tuple[list[int], list[Child]] | None = None
-        grown: list[tuple[list[Child], int]] = []
-        while True:
-            act = actions[states[-1]].get(typ)
-            if act is None:
-                if saved is not None:  # undo the reductions this line caused
-                    states, values = saved
-                    for children, size_before in grown:
-                        del children[size_before:]
-                skipped.append(Skipped(tok, t.expected[states[-1]]))
-                break
-            if act[0]:
-                states.append(act[1])
-                values.append(tok)
-                break
-            if saved is None:
-                saved = (states[:], values[:])
-            name, size, inline = act[1]
-            if size:
-                del states[-size:]
-            values.append(_reduce(values, size, name, inline, grown))
-            states.append(actions[states[-1]][name][1])
+    number = 0
+    typ: str
+    for line in lines:
+        number += 1
+        # the line's terminal (see Tables.lex); a row by its key where its label decides
+        if line[0] == "\t":
+            if labels is not None and line.find("\n") == len(line) - 1:
+                tab = line.find("\t", 1)
+                key = line if tab < 0 else line[:tab] + "\t\n"
+                typ = labels.get(key, "")  # "": not seen yet, or no terminal
+                if typ not in accepts[top]:
+                    typ = t.lex_row(key, top, number)
+            else:
+                typ = t.lex(line, top, number)
+        else:
+            m = (prose_scanners[top] or t.scanner(top, False)).match(line)
+            typ = t.lex(line, top, number) if m is None or m.end() != len(line) else m.lastgroup or ""
+        act = actions[top].get(typ)
+        if act is not None and act < 0:
+            rule = rules[~act]
+            size = rule.size
+            goto = actions[states[-1 - size]][rule.name]
+            act = actions[goto].get(typ)
+            if act is not None and act >= 0:  # most often: one reduction, then the shift
+                if size == 1:
+                    states[-1] = goto
+                else:
+                    if size:
+                        del states[-size:]
+                    states.append(goto)
+                if rule.wraps:
+                    values[-1] = Node(rule.name, [values[-1]])
+                else:
+                    rule.reduce(values)
+            else:  # several reductions, or none after all: worked out once per stack top
+                steps = t.steps.get((top, typ))
+                step = None
+                if steps is not None:
+                    for known in steps:
+                        if states[-known.depth :] == known.top:
+                            step = known
+                            break
+                if step is None:
+                    step = _step(actions, rules, states, typ)
+                    t.keep_step(top, typ, step)
+                act = step.shift
+                if act is not None:
+                    if step.drop:
+                        del states[-step.drop :]
+                    states += step.pushed
+                    for rule in step.plan:
+                        rule.reduce(values)
+        if act is None:
+            skipped.append(Skipped(_tok(Tok, (typ, number)), expected[top]))
+            continue
+        states.append(act)
+        values.append(_tok(Tok, (typ, number)))
+        top = act
     while True:  # the end of the text: reduce what is left up to the start rule
-        act = actions[states[-1]].get("$END")
-        if act is None or act[0]:
-            raise GrammarFailure(len(lines) + 1, 1, t.expected[states[-1]])
-        name, size, inline = act[1]
-        if size:
-            del states[-size:]
-        values.append(_reduce(values, size, name, inline))
-        states.append(actions[states[-1]][name][1])
-        if states[-1] == t.end:
+        act = actions[top].get("$END")
+        if act is None or act >= 0:
+            raise GrammarFailure(len(lines) + 1, 1, expected[top])
+        rule = rules[~act]
+        if rule.size:
+            del states[-rule.size :]
+        rule.reduce(values)
+        top = actions[states[-1]][rule.name]
+        states.append(top)
+        if top == t.end:
             break
     root_node = values[-1]
     assert isinstance(root_node, Node)

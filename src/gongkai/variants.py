@@ -15,7 +15,7 @@ import importlib
 import re
 import tomllib
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata, resources
 from typing import Any
 
@@ -35,9 +35,9 @@ __all__ = [
 
 #: The data files of the variants shipped with gongkai, in ``gongkai.grammars``.
 BUILTIN = ("base.toml", "edition2019.toml")
-# the regular-expression parser of the standard library, to find the literals a signature needs
-_sre: Any = importlib.import_module("re._parser")
 ENTRY_POINT_GROUP = "gongkai.variants"
+# the regular-expression parser of the standard library, to see what a signature must contain
+_sre: Any = importlib.import_module("re._parser")
 
 
 @frozen
@@ -243,61 +243,164 @@ def detect_variant(text: str, default: str = "2021") -> Variant:
     ``default``.
     """
     found = _all_variants()
-    for v in sorted(found.values(), key=lambda v: -v.priority):
-        sig = v.signature
-        if sig is None:
-            continue
-        needles = _needles(sig)
-        # a cheap, exact prefilter: no needle in the text, no match (str.find beats the regex)
-        if needles is not None and not any(n in text for n in needles):
-            continue
-        if sig.search(text):
+    rows: tuple[int, int] | None = None
+    for v, signature, needles, in_rows in _detection(found):
+        if needles:
+            # the signature can only match where one of its needles occurs: look for those
+            # first, and only where the signature can lie
+            if not in_rows:
+                span = (0, len(text))
+            elif rows is None:
+                span = rows = _rows(text)
+            else:
+                span = rows
+            if not _occurs(text, needles, *span):
+                continue
+        if signature.search(text):
             return v
     return found.get(default) or next(iter(found.values()))
 
 
-@cache
-def _needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Strings one of which every match of ``pattern`` contains (None: no such set is known)."""
-    if pattern.flags & re.IGNORECASE:
-        return None
+# What detection tries, per set of registered variants: each variant with a signature, from the
+# highest priority down, with the signature's needles (and their guards, see _occurs) and
+# whether it lies in the table rows (see _rows).
+_Detection = list[tuple[Variant, re.Pattern[str], tuple[tuple[str, str], ...], bool]]
+_detecting: tuple[dict[str, Variant], _Detection] | None = None
+
+
+def _detection(found: dict[str, Variant]) -> _Detection:
+    """How to detect among ``found`` (worked out again when the registered variants change)."""
+    global _detecting
+    if _detecting is None or _detecting[0] is not found:
+        order = sorted(found.values(), key=lambda v: -v.priority)
+        printed = {v.name: _printed(v) for v in order}
+        plan: _Detection = []
+        for v in order:
+            if v.signature is None:
+                continue
+            needles, in_rows = _screen(v.signature)
+            # a guard: a character of the needle that the other variants do not print
+            others = set().union(*(chars for name, chars in printed.items() if name != v.name))
+            guards = [next((c for c in n if ord(c) > 127 and c not in others), "") for n in needles]
+            plan.append((v, v.signature, tuple(zip(needles, guards, strict=True)), in_rows))
+        _detecting = (found, plan)
+    return _detecting[1]
+
+
+def _occurs(text: str, needles: tuple[tuple[str, str], ...], lo: int, hi: int) -> bool:
+    """Whether one of ``needles`` occurs in ``text[lo:hi]``.  Each comes with a guard, one of its
+    characters (or ""): a single character is quicker to look for, and without it the needle
+    cannot be there."""
+    for needle, guard in needles:
+        if (not guard or text.find(guard, lo, hi) >= 0) and text.find(needle, lo, hi) >= 0:
+            return True
+    return False
+
+
+def _printed(v: Variant) -> set[str]:
+    """The characters of a variant's own labels, headers and titles."""
+    text = [*v.section_titles]
+    for t in v.tables:
+        text.append(t.title)
+        text.extend(spec.label for spec in t.row_specs())
+        text.extend("".join(h) for h in t.header)
+        for block in t.blocks:
+            text.append(str(block.get("caption", "")))
+            text.extend(str(h) for h in block.get("header", ()))
+    return set("".join(text))
+
+
+def _rows(text: str) -> tuple[int, int]:
+    """Where a match that starts with a TAB and stays on its line can lie: from the first TAB
+    to the end of the last TAB's line."""
+    first = text.find("\t")
+    if first < 0:
+        return 0, 0
+    end = text.find("\n", text.rfind("\t"))
+    return first, len(text) if end < 0 else end
+
+
+@lru_cache(maxsize=64)
+def _screen(signature: re.Pattern[str]) -> tuple[tuple[str, ...], bool]:
+    """What a signature's match is sure to hold: strings one of which it contains (none: no
+    such strings are known), and whether it starts with a TAB and holds no newline (then it
+    lies within the text's table rows, see :func:`_rows`)."""
     try:
-        parsed = _sre.parse(pattern.pattern, pattern.flags)
+        parsed: Any = _sre.parse(signature.pattern, signature.flags)
     except Exception:  # pragma: no cover - it compiled already
-        return None
-    found = _required(list(parsed))
-    return tuple(sorted(found)) if found else None
+        return (), False
+    needles = _needles(parsed, parsed.state.flags) or set()
+    firsts = parsed[0][1][1] if len(parsed) == 1 and str(parsed[0][0]) == "BRANCH" else [parsed]
+    in_rows = all(len(b) and str(b[0][0]) == "LITERAL" and b[0][1] == 9 for b in firsts) and not (
+        _may_match_newline(parsed, parsed.state.flags)
+    )
+    return tuple(sorted(needles)), in_rows
 
 
-def _required(items: list[Any]) -> frozenset[str] | None:
-    """Needles of a sequence of parsed items: the best of its literal runs and sub-patterns."""
-    best: frozenset[str] | None = None
+def _needles(items: Any, flags: int) -> set[str] | None:
+    """Strings one of which every match of the parsed ``items`` contains (None: none known)."""
+    best: set[str] | None = None
 
-    def consider(option: frozenset[str] | None) -> None:
+    def consider(found: set[str] | None) -> None:
         nonlocal best
-        # a needle set is better when its shortest needle is longer (fewer chance hits)
-        if option and (best is None or min(map(len, option)) > min(map(len, best))):
-            best = option
+        if found and all(found) and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
 
-    run = ""
+    run: list[str] = []
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL" and not flags & re.IGNORECASE:
+            run.append(chr(av))
+            continue
+        consider({"".join(run)})
+        run = []
+        if name == "SUBPATTERN":
+            consider(_needles(av[3], (flags | av[1]) & ~av[2]))
+        elif name == "BRANCH":
+            each = [_needles(b, flags) for b in av[1]]
+            if all(each):
+                consider(set().union(*each))  # type: ignore[arg-type]
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+            consider(_needles(av[2], flags))
+    consider({"".join(run)})
+    return best
+
+
+def _may_match_newline(items: Any, flags: int) -> bool:
+    """Whether the parsed ``items`` may match a newline (True when unsure)."""
     for op, av in items:
         name = str(op)
         if name == "LITERAL":
-            run += chr(av)
-            continue
-        consider(frozenset((run,)) if run else None)
-        run = ""
-        if name == "SUBPATTERN":
-            if not av[1] & re.IGNORECASE:  # (?i:…) matches its literals in either case
-                consider(_required(list(av[-1])))
+            if av == 10:
+                return True
+        elif name == "NOT_LITERAL":
+            if av != 10:
+                return True
+        elif name == "ANY":
+            if flags & re.DOTALL:
+                return True
+        elif name == "IN":
+            negate = str(av[0][0]) == "NEGATE"
+            kinds = {str(o) for o, _ in av}
+            if negate:
+                if not any(str(o) == "LITERAL" and a == 10 for o, a in av):
+                    return True
+            elif not kinds <= {"LITERAL", "RANGE"} or any(
+                (str(o) == "LITERAL" and a == 10) or (str(o) == "RANGE" and a[0] <= 10 <= a[1]) for o, a in av
+            ):
+                return True
+        elif name == "SUBPATTERN":
+            if _may_match_newline(av[3], (flags | av[1]) & ~av[2]):
+                return True
         elif name == "BRANCH":
-            options = [_required(list(branch)) for branch in av[1]]
-            if all(options):
-                consider(frozenset().union(*[o for o in options if o]))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
-            consider(_required(list(av[2])))
-    consider(frozenset((run,)) if run else None)
-    return best
+            if any(_may_match_newline(b, flags) for b in av[1]):
+                return True
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            if _may_match_newline(av[2], flags):
+                return True
+        elif name not in ("ASSERT", "ASSERT_NOT", "AT"):  # lookarounds match nothing
+            return True
+    return False
 
 
 def refresh() -> None:
