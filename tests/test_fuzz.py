@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
+from gongkai.layout import read_lines
 from gongkai.model import Report
 from gongkai.render import LAYOUTS, Layout, TableBlock, TableRow, document, render
 
@@ -101,6 +102,13 @@ def _mutated(draw: st.DrawFn, base: str) -> str:
 @given(st.sampled_from(REAL_TEXTS).flatmap(_mutated))
 def test_mutated_real_reports_give_report_or_parse_error(text: str) -> None:
     _parse_or_error(text)
+
+
+@given(st.one_of(st.lists(_PIECES, max_size=300).map("".join), st.sampled_from(REAL_TEXTS).flatmap(_mutated)))
+def test_a_rows_label_is_its_label_cells_joined(text: str) -> None:
+    """Diagnostics and rows name a row by ``Line.label``: it must be the label cells' text."""
+    for ln in read_lines(text):
+        assert ln.label == "|".join(c.text for c in ln.labels)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

@@ -85,7 +85,13 @@ class Line(NamedTuple):
     @property
     def label(self) -> str:
         """The row's label cells joined by ``|`` (empty for prose)."""
-        return "|".join(c.text for c in self.labels)
+        if not self.labels:
+            return ""
+        # a row's text is TAB, its labels joined by "|", then TAB-led values (cell texts hold
+        # no whitespace): the label is already written there
+        text = self.text
+        end = text.find("\t", 1)
+        return text[1:end] if end > 0 else text[1:]
 
 
 # Cells and Lines are made from their fields' tuple: what their constructors do, minus a call.
