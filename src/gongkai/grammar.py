@@ -656,6 +656,8 @@ class Tables:
         rows = [r for n, r in self._regexps.items() if True in self._starts[n]]
         self.by_label: bool = all(_read_by_label(r) for r in rows)
         self.labels: dict[str, str] = {}
+        # (state, key) → the terminal of a row the state does not take by its label's terminal
+        self.in_state: dict[tuple[int, str], str] = {}
         # (state, terminal) → the steps worked out there (see _step), for other stacks below
         self.steps: dict[tuple[int, str], list[_Step]] = {}
         self._kept = 0
@@ -738,9 +740,17 @@ class Tables:
         if not typ:
             raise GrammarFailure(number, 1, self.expected[state])
         if typ not in self.accepts[state]:
-            m = self.scanner(state, True).match(key)
-            if m is not None:
-                typ = m.lastgroup or ""
+            # another terminal of the state may take the row; a row that no terminal there
+            # takes is skipped, and skipped rows come in runs: the answer is kept per state
+            found = self.in_state.get((state, key))
+            if found is None:
+                m = self.scanner(state, True).match(key)
+                found = typ if m is None else m.lastgroup or ""
+                if len(key) <= _LABEL_KEY_MAX:
+                    if len(self.in_state) >= _LABELS_KEPT:
+                        self.in_state.clear()
+                    self.in_state[state, key] = found
+            typ = found
         return typ
 
 
@@ -837,7 +847,7 @@ def parse_lines(
                     for rule in step.plan:
                         rule.reduce(values)
         if act is None:
-            skipped.append(Skipped(_tok(Tok, (typ, number)), expected[top]))
+            skipped.append(_tok(Skipped, (_tok(Tok, (typ, number)), expected[top])))
             continue
         states.append(act)
         values.append(_tok(Tok, (typ, number)))
