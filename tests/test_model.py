@@ -9,8 +9,12 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import gongkai
+from gongkai.cells import Placement, place
+from gongkai.layout import Cell
 from gongkai.model import LazyRows, Report, Table, TableCells
 
 from .conftest import SEEDS
@@ -82,4 +86,39 @@ def test_the_value_memo_stays_bounded() -> None:
         assert list(report.requests.values().values()) == [int(f) for f in figures]
         seen.update(figures)
     assert len(seen) > build._CACHE_MAX
-    assert len(build._COUNTS) <= build._CACHE_MAX
+    assert len(build._COUNT_VALUES) <= build._CACHE_MAX
+    assert len(build._COUNT_KINDS) <= build._CACHE_MAX
+
+
+def _outcome(p: Placement) -> tuple[list[Cell | None], list[Cell], str]:
+    return p.cells, p.extra, p.note
+
+
+@st.composite
+def _width_group(draw: st.DrawFn) -> tuple[list[list[Cell]], int, str, list[bool]]:
+    """Rows of one width, some with too few or too many cells (texts that make pads and repeats)."""
+    width = draw(st.integers(1, 6))
+    texts = st.sampled_from(["", "", "0", "0", "1", "2"])
+    n = draw(st.integers(1, 6))
+    rows = [
+        [Cell(t, t, r + 1) for t in draw(st.lists(texts, min_size=max(0, width - 2), max_size=width + 3))]
+        for r in range(n)
+    ]
+    trailing = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    return rows, width, draw(st.sampled_from(["start", "end"])), trailing
+
+
+@given(_width_group())
+def test_placing_the_odd_rows_alone_places_them_as_the_whole_table(
+    group: tuple[list[list[Cell]], int, str, list[bool]],
+) -> None:
+    """The model places only rows without exactly their width of cells (build._place_odd): a row
+    of the right width comes out as is, and the others as when the whole group is placed."""
+    rows, width, pads, trailing = group
+    whole = place(rows, width, pads, trailing)
+    odd = [i for i, r in enumerate(rows) if len(r) != width]
+    alone = place([rows[i] for i in odd], width, pads, [trailing[i] for i in odd])
+    for i, r in enumerate(rows):
+        if len(r) == width:
+            assert _outcome(whole[i]) == (r, [], "")
+    assert [_outcome(whole[i]) for i in odd] == [_outcome(p) for p in alone]
