@@ -8,10 +8,10 @@ every deviation as a :class:`~gongkai.errors.Diagnostic`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple, TypeVar, cast, overload
 
 from .cells import Placement, place, read_value
@@ -34,7 +34,6 @@ from .variants import RowSpec, TableSpec, Variant
 
 __all__ = ["build_report"]
 
-LineOf = Callable[[Tok], Line]
 _T = TypeVar("_T")
 
 _SECTION_RULES = {f"section{n}": n for n in range(1, 7)}
@@ -77,14 +76,11 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
     tables: dict[str, Table] = {}
     preamble: list[Paragraph] = []
 
-    def line_of(tok: Tok) -> Line:
-        return lines[(tok.line or 1) - 1]
-
     for sub in tree.children:
         if not isinstance(sub, Node):
             continue
         if _name(sub.data) == "preamble":
-            preamble = _prose(sub, line_of, diags, "the preamble")
+            preamble = _prose(sub, lines, diags, "the preamble")
             continue
         number = _SECTION_RULES.get(_name(sub.data))
         if number is None:
@@ -118,13 +114,13 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
             continue
         head = sub.children[0]
         assert isinstance(head, Tok)
-        hl = line_of(head)
+        hl = lines[(head.line or 1) - 1]
         paragraphs: list[Paragraph] = []
         for part in sub.children[1:]:
             if not isinstance(part, Node):
                 continue
             if _name(part.data).startswith("prose"):
-                paragraphs = _prose(part, line_of, diags, f"section {number}")
+                paragraphs = _prose(part, lines, diags, number)
             else:
                 spec = variant.table_in_section(number)
                 if spec is not None:
@@ -147,8 +143,9 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
             )
 
     for s in skipped:
-        if not line_of(s.token).overflow:
-            diags.append(_skipped_diagnostic(s, line_of(s.token), variant))
+        ln = lines[(s.token.line or 1) - 1]
+        if not ln.overflow:
+            diags.append(_skipped_diagnostic(s, ln, variant))
     if lines and lines[-1].overflow:
         over = lines[-1]
         diags.append(
@@ -167,7 +164,9 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
         diags.append(
             Diagnostic("missing-title", "no report title (…政府信息公开工作年度报告) found", 1, "info")
         )
-    layouts = sorted({ln.layout for ln in lines if ln.layout != "text"})
+    found = set(map(_LAYOUT, lines))
+    found.discard("text")
+    layouts = sorted(found)
     diags.sort(key=lambda d: d.line if d.line is not None else len(lines) + 1)
     return Report(
         title=report_title,
@@ -191,16 +190,19 @@ def _section_title(variant: Variant, number: int) -> str:
     return f"{numeral}、{titles[number - 1]}" if len(titles) >= number else numeral
 
 
-def _prose(tree: Node, line_of: LineOf, diags: list[Diagnostic], where: str) -> list[Paragraph]:
+def _prose(tree: Node, lines: Sequence[Line], diags: list[Diagnostic], where: str | int) -> list[Paragraph]:
+    """The paragraphs of a prose block; ``where``: the preamble, or the number of its section."""
     out: list[Paragraph] = []
     for tok in tree.children:
         if not isinstance(tok, Tok):
             continue
-        ln = line_of(tok)
+        ln = lines[(tok.line or 1) - 1]
         if ln.overflow:
             continue  # reported once, below
-        kind = _name(tok.type)
+        kind = _NAMES.get(tok.type) or _name(tok.type)
         if kind == "ROW":
+            if isinstance(where, int):
+                where = f"section {where}"
             text = "\t".join(c.raw.strip() for c in ln.labels + ln.values)
             out.append(Paragraph(text, ln.line))
             has_figures = any(c.text for c in ln.values)
@@ -223,15 +225,17 @@ def _prose(tree: Node, line_of: LineOf, diags: list[Diagnostic], where: str) -> 
 def _tokens(node: Node, out: list[Tok]) -> None:
     """Every token below ``node``, in order, appended to ``out``."""
     for c in node.children:
-        if isinstance(c, Node):
+        if type(c) is Node:
             _tokens(c, out)
         else:
-            out.append(c)
+            out.append(c)  # type: ignore[arg-type]  # every child not a Node is a Tok
 
 
 _VALUES = attrgetter("values")
-_TEXT = attrgetter("text")
+_TEXT = itemgetter(0)  # Cell.text: a NamedTuple's first field, read at C speed
 _LINE = attrgetter("line")
+_LAYOUT = attrgetter("layout")
+_LOST = Cell("", "", 0)  # stands in for a lost cell when the cells' texts are read
 
 
 def _table(spec: TableSpec, tree: Node, lines: Sequence[Line], diags: list[Diagnostic]) -> Table | None:
@@ -256,22 +260,27 @@ def _table(spec: TableSpec, tree: Node, lines: Sequence[Line], diags: list[Diagn
         lasts = [lns[-1] for lns in found]
         rows = [tuple(c for ln in lns for c in ln.values) for lns in found]
     if list(map(len, rows)) == form.widths:  # the common case: every row has its cells
-        sources: list[Cell | None] = list(chain.from_iterable(rows))
-        texts = list(map(_TEXT, sources))
+        whole = cast("list[Cell]", list(chain.from_iterable(rows)))
+        texts: list[str] = list(map(_TEXT, whole))
+        sources: Sequence[Cell | None] = whole
     else:
-        _place_odd(spec, rows, form.widths, firsts, lasts, diags)
+        short = _place_odd(spec, rows, form.widths, firsts, lasts, diags)
         sources = list(chain.from_iterable(rows))
         # a lost cell (None) reads as blank, like an empty one
-        texts = ["" if c is None else c.text for c in sources]
+        text_rows = cast("list[Sequence[Cell]]", list(rows))
+        for j in short:
+            text_rows[j] = [_LOST if c is None else c for c in rows[j]]
+        texts = list(map(_TEXT, chain.from_iterable(text_rows)))
     row_lines: list[int | None] = (
         list(map(_LINE, firsts)) if form.take is None else [firsts[j].line for j in form.take]
     )
-    # every cell read in one pass, value and kind each by a C-level map over the memos
+    # every cell read in one pass: a C-level map over the memo; money cells read again as money
     values: list[Value] = list(map(_COUNT_VALUES.__getitem__, texts))
-    kinds: list[FigureKind] = list(map(_COUNT_KINDS.__getitem__, texts))
     for i in plan.money_cells:
-        values[i], kinds[i] = _MONEY[texts[i]]
-    if "unreadable" in kinds:
+        values[i] = _MONEY[texts[i]][0]
+    # kinds are read only when a Row is built; the few distinct texts say if any is unreadable
+    kinds = _Kinds(texts, plan.money_cells)
+    if any(_COUNT_KINDS[t] == "unreadable" for t in set(texts)):
         for i, kind in enumerate(kinds):
             cell = sources[i]
             if kind == "unreadable" and cell is not None:
@@ -295,8 +304,10 @@ def _place_odd(
     firsts: Sequence[Line],
     lasts: Sequence[Line],
     diags: list[Diagnostic],
-) -> None:
+) -> list[int]:
     """Place the rows without exactly their width of cells, in ``rows``, and report them.
+
+    Returns the rows that lost cells (a None in their place).
 
     :func:`~gongkai.cells.place` decides a row of the right width as is, and the artefacts of
     the others from the over-long rows of the same width alone: placing only the odd rows of
@@ -312,11 +323,13 @@ def _place_odd(
         cells_rows = [cast("Sequence[Cell]", rows[j]) for j in at]
         for j, p in zip(at, place(cells_rows, width, spec.pads, trailing), strict=True):
             placed[j] = p
+    short: list[int] = []
     for j in odd:  # in the table's order, as the diagnostics are sorted stably by line
         p = placed[j]
         width = widths[j]
         line0 = firsts[j]
         if p.note == "short":
+            short.append(j)
             diags.append(
                 Diagnostic(
                     "cell-count",
@@ -339,36 +352,37 @@ def _place_odd(
                 )
             )
         rows[j] = p.cells
+    return short
 
 
-class _Labels(Sequence[str]):
-    """A table's row labels, read from their lines only when a :class:`Row` is built."""
+class _Deferred(Sequence[_T]):
+    """A sequence worked out from what it is made of on first use (and then kept)."""
 
-    __slots__ = ("_how", "_labels", "_lines")
+    __slots__ = ("_items",)
 
-    def __init__(self, lines: Sequence[Line], how: tuple[int | str, ...]) -> None:
-        self._lines = lines
-        self._how = how  # per row: the label of that line, or the row's own label
-        self._labels: list[str] | None = None
+    def __init__(self) -> None:
+        self._items: list[_T] | None = None
 
-    def _all(self) -> list[str]:
-        labels = self._labels
-        if labels is None:
-            lines = self._lines
-            labels = self._labels = [h if isinstance(h, str) else lines[h].label for h in self._how]
-        return labels
+    def _make(self) -> list[_T]:
+        raise NotImplementedError
 
-    def __len__(self) -> int:
-        return len(self._how)
+    def _all(self) -> list[_T]:
+        items = self._items
+        if items is None:
+            items = self._items = self._make()
+        return items
 
     @overload
-    def __getitem__(self, i: int) -> str: ...
+    def __getitem__(self, i: int) -> _T: ...
 
     @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: slice) -> list[_T]: ...
 
-    def __getitem__(self, i: int | slice) -> str | list[str]:
+    def __getitem__(self, i: int | slice) -> _T | list[_T]:
         return self._all()[i]
+
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self._all())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence):
@@ -380,6 +394,45 @@ class _Labels(Sequence[str]):
 
     def __repr__(self) -> str:
         return repr(self._all())
+
+
+class _Labels(_Deferred[str]):
+    """A table's row labels, read from their lines only when a :class:`Row` is built."""
+
+    __slots__ = ("_how", "_lines")
+
+    def __init__(self, lines: Sequence[Line], how: tuple[int | str, ...]) -> None:
+        super().__init__()
+        self._lines = lines
+        self._how = how  # per row: the label of that line, or the row's own label
+
+    def __len__(self) -> int:
+        return len(self._how)
+
+    def _make(self) -> list[str]:
+        lines = self._lines
+        return [h if isinstance(h, str) else lines[h].label for h in self._how]
+
+
+class _Kinds(_Deferred[FigureKind]):
+    """Each cell's :data:`~gongkai.model.FigureKind`, read from the memos when first asked for."""
+
+    __slots__ = ("_money", "_texts")
+
+    def __init__(self, texts: list[str], money: tuple[int, ...]) -> None:
+        super().__init__()
+        self._texts = texts
+        self._money = money
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def _make(self) -> list[FigureKind]:
+        texts = self._texts
+        kinds = list(map(_COUNT_KINDS.__getitem__, texts))
+        for i in self._money:
+            kinds[i] = _MONEY[texts[i]][1]
+        return kinds
 
 
 class _Plan(NamedTuple):
