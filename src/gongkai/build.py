@@ -127,7 +127,10 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
                     table = _table(spec, part, lines, diags)
                     if table is not None:
                         tables[spec.name] = table
-        title = _HEADING_NUMBER.sub("", _clean(hl.raw)) or _clean(hl.raw)
+        heading = _clean(hl.raw)
+        # the pattern is anchored: what sub("") would leave is the text after its one match
+        m = _HEADING_NUMBER.match(heading)
+        title = (heading[m.end() :] if m else heading) or heading
         sections.append(Section(number, title, hl.line, tuple(paragraphs)))
 
     for spec in variant.tables:
@@ -280,7 +283,7 @@ def _table(spec: TableSpec, tree: Node, lines: Sequence[Line], diags: list[Diagn
         values[i] = _MONEY[texts[i]][0]
     # kinds are read only when a Row is built; the few distinct texts say if any is unreadable
     kinds = _Kinds(texts, plan.money_cells)
-    if any(_COUNT_KINDS[t] == "unreadable" for t in set(texts)):
+    if "unreadable" in map(_COUNT_KINDS.__getitem__, set(texts)):
         for i, kind in enumerate(kinds):
             cell = sources[i]
             if kind == "unreadable" and cell is not None:
