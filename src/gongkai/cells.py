@@ -122,16 +122,18 @@ def place(
     for i, r in enumerate(rows):
         if len(r) > width:
             row = _drop_at(r, spans, width)
-            first = "end" if i < len(trailing) and trailing[i] else pads
-            lo, hi = 0, len(row)  # slice bounds: no list is rebuilt per removed cell
-            for end in (first, "end" if first == "start" else "start"):
-                if end == "start":
-                    while hi - lo > width and not row[lo].text:
-                        lo += 1
-                else:
-                    while hi - lo > width and not row[hi - 1].text:
-                        hi -= 1
-            work.append(row[lo:hi])
+            if len(row) > width:  # still too long once the span pads are out: strip the ends
+                first = "end" if i < len(trailing) and trailing[i] else pads
+                lo, hi = 0, len(row)  # slice bounds: no list is rebuilt per removed cell
+                for end in (first, "end" if first == "start" else "start"):
+                    if end == "start":
+                        while hi - lo > width and not row[lo].text:
+                            lo += 1
+                    else:
+                        while hi - lo > width and not row[hi - 1].text:
+                            hi -= 1
+                row = row[lo:hi]
+            work.append(row)
         else:
             work.append(r)
     dups = _dup_positions(work, width)
