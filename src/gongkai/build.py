@@ -8,9 +8,11 @@ every deviation as a :class:`~gongkai.errors.Diagnostic`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
-from typing import NamedTuple
+from itertools import chain
+from operator import attrgetter, itemgetter
+from typing import NamedTuple, TypeVar, cast, overload
 
 from .cells import Placement, place, read_value
 from .errors import Diagnostic
@@ -32,7 +34,7 @@ from .variants import RowSpec, TableSpec, Variant
 
 __all__ = ["build_report"]
 
-LineOf = Callable[[Tok], Line]
+_T = TypeVar("_T")
 
 _SECTION_RULES = {f"section{n}": n for n in range(1, 7)}
 
@@ -74,14 +76,11 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
     tables: dict[str, Table] = {}
     preamble: list[Paragraph] = []
 
-    def line_of(tok: Tok) -> Line:
-        return lines[(tok.line or 1) - 1]
-
     for sub in tree.children:
         if not isinstance(sub, Node):
             continue
         if _name(sub.data) == "preamble":
-            preamble = _prose(sub, line_of, diags, "the preamble")
+            preamble = _prose(sub, lines, diags, "the preamble")
             continue
         number = _SECTION_RULES.get(_name(sub.data))
         if number is None:
@@ -89,7 +88,7 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
         if len(sub.children) == 1 and isinstance(sub.children[0], Node):
             # a table without its section heading
             spec = variant.table_in_section(number)
-            table = _table(spec, sub.children[0], line_of, diags) if spec is not None else None
+            table = _table(spec, sub.children[0], lines, diags) if spec is not None else None
             if spec is not None and table is not None:
                 tables[spec.name] = table
             diags.append(
@@ -115,20 +114,23 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
             continue
         head = sub.children[0]
         assert isinstance(head, Tok)
-        hl = line_of(head)
+        hl = lines[(head.line or 1) - 1]
         paragraphs: list[Paragraph] = []
         for part in sub.children[1:]:
             if not isinstance(part, Node):
                 continue
             if _name(part.data).startswith("prose"):
-                paragraphs = _prose(part, line_of, diags, f"section {number}")
+                paragraphs = _prose(part, lines, diags, number)
             else:
                 spec = variant.table_in_section(number)
                 if spec is not None:
-                    table = _table(spec, part, line_of, diags)
+                    table = _table(spec, part, lines, diags)
                     if table is not None:
                         tables[spec.name] = table
-        title = _HEADING_NUMBER.sub("", _clean(hl.raw)) or _clean(hl.raw)
+        heading = _clean(hl.raw)
+        # the pattern is anchored: what sub("") would leave is the text after its one match
+        m = _HEADING_NUMBER.match(heading)
+        title = (heading[m.end() :] if m else heading) or heading
         sections.append(Section(number, title, hl.line, tuple(paragraphs)))
 
     for spec in variant.tables:
@@ -144,8 +146,9 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
             )
 
     for s in skipped:
-        if not line_of(s.token).overflow:
-            diags.append(_skipped_diagnostic(s, line_of(s.token), variant))
+        ln = lines[(s.token.line or 1) - 1]
+        if not ln.overflow:
+            diags.append(_skipped_diagnostic(s, ln, variant))
     if lines and lines[-1].overflow:
         over = lines[-1]
         diags.append(
@@ -164,7 +167,9 @@ def build_report(lines: Sequence[Line], tree: Node, skipped: Iterable[Skipped], 
         diags.append(
             Diagnostic("missing-title", "no report title (…政府信息公开工作年度报告) found", 1, "info")
         )
-    layouts = sorted({ln.layout for ln in lines if ln.layout != "text"})
+    found = set(map(_LAYOUT, lines))
+    found.discard("text")
+    layouts = sorted(found)
     diags.sort(key=lambda d: d.line if d.line is not None else len(lines) + 1)
     return Report(
         title=report_title,
@@ -188,16 +193,19 @@ def _section_title(variant: Variant, number: int) -> str:
     return f"{numeral}、{titles[number - 1]}" if len(titles) >= number else numeral
 
 
-def _prose(tree: Node, line_of: LineOf, diags: list[Diagnostic], where: str) -> list[Paragraph]:
+def _prose(tree: Node, lines: Sequence[Line], diags: list[Diagnostic], where: str | int) -> list[Paragraph]:
+    """The paragraphs of a prose block; ``where``: the preamble, or the number of its section."""
     out: list[Paragraph] = []
     for tok in tree.children:
         if not isinstance(tok, Tok):
             continue
-        ln = line_of(tok)
+        ln = lines[(tok.line or 1) - 1]
         if ln.overflow:
             continue  # reported once, below
-        kind = _name(tok.type)
+        kind = _NAMES.get(tok.type) or _name(tok.type)
         if kind == "ROW":
+            if isinstance(where, int):
+                where = f"section {where}"
             text = "\t".join(c.raw.strip() for c in ln.labels + ln.values)
             out.append(Paragraph(text, ln.line))
             has_figures = any(c.text for c in ln.values)
@@ -217,39 +225,114 @@ def _prose(tree: Node, line_of: LineOf, diags: list[Diagnostic], where: str) -> 
     return out
 
 
-def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]) -> Table | None:
-    toks = tree.tokens()
+def _tokens(node: Node, out: list[Tok]) -> None:
+    """Every token below ``node``, in order, appended to ``out``."""
+    for c in node.children:
+        if type(c) is Node:
+            _tokens(c, out)
+        else:
+            out.append(c)  # type: ignore[arg-type]  # every child not a Node is a Tok
+
+
+_VALUES = attrgetter("values")
+_TEXT = itemgetter(0)  # Cell.text: a NamedTuple's first field, read at C speed
+_LINE = attrgetter("line")
+_LAYOUT = attrgetter("layout")
+_LOST = Cell("", "", 0)  # stands in for a lost cell when the cells' texts are read
+
+
+def _table(spec: TableSpec, tree: Node, lines: Sequence[Line], diags: list[Diagnostic]) -> Table | None:
+    toks: list[Tok] = []
+    _tokens(tree, toks)
     if not toks:
         return None
-    first_line = line_of(toks[0]).line
-    # A terminal's lines, in order; several lines of one terminal (table 四's figures) join up.
-    widths = _widths(spec)
-    entries: dict[str, list[Line]] = {}
-    for tok in toks:
-        terminal = _NAMES.get(tok.type) or _name(tok.type)
-        if terminal in widths:
-            entries.setdefault(terminal, []).append(line_of(tok))
-    if not entries:
+    first_line = lines[(toks[0].line or 1) - 1].line
+    form = _form(spec, tuple([t.type for t in toks]))
+    if form.plan is None:
         return Table(spec.name, spec.title, first_line, (), spec.prefix)
-    groups: dict[int, list[str]] = {}
-    for terminal in entries:
-        groups.setdefault(widths[terminal], []).append(terminal)
-    placed: dict[str, Placement] = {}
-    for width, terminals in groups.items():
-        cells_rows = [[c for ln in entries[t] for c in ln.values] for t in terminals]
-        trailing = [entries[t][-1].raw.endswith("\t") for t in terminals]
-        for t, p in zip(terminals, place(cells_rows, width, spec.pads, trailing), strict=True):
-            placed[t] = p
+    plan = form.plan
+    # A terminal's lines, in order; several lines of one terminal (table 四's figures) join up.
+    lasts: Sequence[Line]
+    rows: list[Sequence[Cell | None]]
+    if form.joined is None:
+        firsts = lasts = [lines[(toks[i].line or 1) - 1] for i in form.pos]
+        rows = list(map(_VALUES, firsts))
+    else:
+        found = [[lines[(toks[i].line or 1) - 1] for i in at] for at in form.joined]
+        firsts = [lns[0] for lns in found]
+        lasts = [lns[-1] for lns in found]
+        rows = [tuple(c for ln in lns for c in ln.values) for lns in found]
+    if list(map(len, rows)) == form.widths:  # the common case: every row has its cells
+        whole = cast("list[Cell]", list(chain.from_iterable(rows)))
+        texts: list[str] = list(map(_TEXT, whole))
+        sources: Sequence[Cell | None] = whole
+    else:
+        short = _place_odd(spec, rows, form.widths, firsts, lasts, diags)
+        sources = list(chain.from_iterable(rows))
+        # a lost cell (None) reads as blank, like an empty one
+        text_rows = cast("list[Sequence[Cell]]", list(rows))
+        for j in short:
+            text_rows[j] = [_LOST if c is None else c for c in rows[j]]
+        texts = list(map(_TEXT, chain.from_iterable(text_rows)))
+    row_lines: list[int | None] = (
+        list(map(_LINE, firsts)) if form.take is None else [firsts[j].line for j in form.take]
+    )
+    # every cell read in one pass: a C-level map over the memo; money cells read again as money
+    values: list[Value] = list(map(_COUNT_VALUES.__getitem__, texts))
+    for i in plan.money_cells:
+        values[i] = _MONEY[texts[i]][0]
+    # kinds are read only when a Row is built; the few distinct texts say if any is unreadable
+    kinds = _Kinds(texts, plan.money_cells)
+    if "unreadable" in map(_COUNT_KINDS.__getitem__, set(texts)):
+        for i, kind in enumerate(kinds):
+            cell = sources[i]
+            if kind == "unreadable" and cell is not None:
+                diags.append(
+                    Diagnostic(
+                        "unreadable-cell",
+                        f"cell {spec.prefix}{plan.shape.keys[i]} is not a figure: {cell.raw.strip()!r}",
+                        cell.line,
+                        "warning",
+                        raw=cell.raw,
+                    )
+                )
+    cells = TableCells(plan.shape, values, kinds, sources, row_lines, _Labels(firsts, form.labels))
+    return Table(spec.name, spec.title, first_line, LazyRows(cells), spec.prefix)
 
-    plan = _plan(spec, tuple(t for t in spec.rows if t in entries))
-    sources: list[Cell | None] = []
-    row_lines: list[int | None] = []
-    row_labels: list[str] = []
-    for terminal, specs in plan.present:
-        p = placed[terminal]
-        width = len(p.cells)
-        line0 = entries[terminal][0]
+
+def _place_odd(
+    spec: TableSpec,
+    rows: list[Sequence[Cell | None]],
+    widths: Sequence[int],
+    firsts: Sequence[Line],
+    lasts: Sequence[Line],
+    diags: list[Diagnostic],
+) -> list[int]:
+    """Place the rows without exactly their width of cells, in ``rows``, and report them.
+
+    Returns the rows that lost cells (a None in their place).
+
+    :func:`~gongkai.cells.place` decides a row of the right width as is, and the artefacts of
+    the others from the over-long rows of the same width alone: placing only the odd rows of
+    each width is placing them all.
+    """
+    odd = [j for j, (r, w) in enumerate(zip(rows, widths, strict=True)) if len(r) != w]
+    by_width: dict[int, list[int]] = {}
+    for j in odd:
+        by_width.setdefault(widths[j], []).append(j)
+    placed: dict[int, Placement] = {}
+    for width, at in by_width.items():
+        trailing = [lasts[j].raw.endswith("\t") for j in at]
+        cells_rows = [cast("Sequence[Cell]", rows[j]) for j in at]
+        for j, p in zip(at, place(cells_rows, width, spec.pads, trailing), strict=True):
+            placed[j] = p
+    short: list[int] = []
+    for j in odd:  # in the table's order, as the diagnostics are sorted stably by line
+        p = placed[j]
+        width = widths[j]
+        line0 = firsts[j]
         if p.note == "short":
+            short.append(j)
             diags.append(
                 Diagnostic(
                     "cell-count",
@@ -271,38 +354,88 @@ def _table(spec: TableSpec, tree: Node, line_of: LineOf, diags: list[Diagnostic]
                     raw=" ".join(c.raw for c in p.extra),
                 )
             )
-        sources += p.cells
-        if len(specs) == 1:
-            row_lines.append(line0.line)
-            row_labels.append(line0.label)
-        else:
-            row_lines += [line0.line] * len(specs)
-            row_labels += [rs.label for rs in specs]
-    # every cell read in one pass; a lost cell (None) reads as blank, like an empty one
-    texts = ["" if c is None else c.text for c in sources]
-    read = list(map(_COUNTS.get, texts))
-    if None in read:
-        read = [found or _read(t, False) for found, t in zip(read, texts, strict=True)]
-    for i in plan.money_cells:
-        read[i] = _MONEY.get(texts[i]) or _read(texts[i], True)
-    values: Sequence[Value]
-    kinds: Sequence[FigureKind]
-    values, kinds = zip(*read, strict=True) if read else ((), ())
-    if "unreadable" in kinds:
-        for i, kind in enumerate(kinds):
-            cell = sources[i]
-            if kind == "unreadable" and cell is not None:
-                diags.append(
-                    Diagnostic(
-                        "unreadable-cell",
-                        f"cell {spec.prefix}{plan.shape.keys[i]} is not a figure: {cell.raw.strip()!r}",
-                        cell.line,
-                        "warning",
-                        raw=cell.raw,
-                    )
-                )
-    cells = TableCells(plan.shape, values, kinds, sources, row_lines, row_labels)
-    return Table(spec.name, spec.title, first_line, LazyRows(cells), spec.prefix)
+        rows[j] = p.cells
+    return short
+
+
+class _Deferred(Sequence[_T]):
+    """A sequence worked out from what it is made of on first use (and then kept)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self) -> None:
+        self._items: list[_T] | None = None
+
+    def _make(self) -> list[_T]:
+        raise NotImplementedError
+
+    def _all(self) -> list[_T]:
+        items = self._items
+        if items is None:
+            items = self._items = self._make()
+        return items
+
+    @overload
+    def __getitem__(self, i: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[_T]: ...
+
+    def __getitem__(self, i: int | slice) -> _T | list[_T]:
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._all() == list(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._all()))
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
+class _Labels(_Deferred[str]):
+    """A table's row labels, read from their lines only when a :class:`Row` is built."""
+
+    __slots__ = ("_how", "_lines")
+
+    def __init__(self, lines: Sequence[Line], how: tuple[int | str, ...]) -> None:
+        super().__init__()
+        self._lines = lines
+        self._how = how  # per row: the label of that line, or the row's own label
+
+    def __len__(self) -> int:
+        return len(self._how)
+
+    def _make(self) -> list[str]:
+        lines = self._lines
+        return [h if isinstance(h, str) else lines[h].label for h in self._how]
+
+
+class _Kinds(_Deferred[FigureKind]):
+    """Each cell's :data:`~gongkai.model.FigureKind`, read from the memos when first asked for."""
+
+    __slots__ = ("_money", "_texts")
+
+    def __init__(self, texts: list[str], money: tuple[int, ...]) -> None:
+        super().__init__()
+        self._texts = texts
+        self._money = money
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def _make(self) -> list[FigureKind]:
+        texts = self._texts
+        kinds = list(map(_COUNT_KINDS.__getitem__, texts))
+        for i in self._money:
+            kinds[i] = _MONEY[texts[i]][1]
+        return kinds
 
 
 class _Plan(NamedTuple):
@@ -314,8 +447,54 @@ class _Plan(NamedTuple):
     money_cells: tuple[int, ...]  # the cells read as money (Decimal)
 
 
+class _Form(NamedTuple):
+    """Where a table's rows are among its tokens: worked out once per spec and token sequence."""
+
+    spec: TableSpec
+    plan: _Plan | None  # None: no row of the table is there
+    pos: tuple[int, ...]  # per present terminal, in the table's order: its token
+    joined: tuple[tuple[int, ...], ...] | None  # its tokens, when a terminal has several
+    widths: list[int]  # per present terminal: its cells
+    take: tuple[int, ...] | None  # per row of the shape: its terminal (None: one row each)
+    labels: tuple[int | str, ...]  # per row of the shape: its terminal, or its own label
+
+
 _PLANS: dict[tuple[int, tuple[str, ...]], _Plan] = {}
+_FORMS: dict[tuple[int, tuple[str, ...]], _Form] = {}
 _WIDTHS: dict[int, tuple[TableSpec, dict[str, int]]] = {}
+
+
+def _form(spec: TableSpec, types: tuple[str, ...]) -> _Form:
+    key = (id(spec), types)
+    form = _FORMS.get(key)
+    if form is None or form.spec is not spec:
+        widths = _widths(spec)
+        where: dict[str, list[int]] = {}
+        for i, tp in enumerate(types):
+            terminal = _name(tp)
+            if terminal in widths:
+                where.setdefault(terminal, []).append(i)
+        terminals = tuple(t for t in spec.rows if t in where)
+        plan = _plan(spec, terminals) if terminals else None
+        joined = tuple(tuple(where[t]) for t in terminals)
+        take: list[int] = []
+        labels: list[int | str] = []
+        for j, (_, specs) in enumerate(plan.present if plan is not None else ()):
+            take += [j] * len(specs)
+            labels += [j] if len(specs) == 1 else [rs.label for rs in specs]
+        form = _Form(
+            spec,
+            plan,
+            tuple(at[0] for at in joined),
+            joined if any(len(at) > 1 for at in joined) else None,
+            [widths[t] for t in terminals],
+            None if take == list(range(len(terminals))) else tuple(take),
+            tuple(labels),
+        )
+        if len(_FORMS) >= _CACHE_MAX:
+            _FORMS.clear()
+        _FORMS[key] = form
+    return form
 
 
 def _widths(spec: TableSpec) -> dict[str, int]:
@@ -344,20 +523,32 @@ def _plan(spec: TableSpec, terminals: tuple[str, ...]) -> _Plan:
     return plan
 
 
-# A cell's text → its value: the same few texts ("0", "1", "") fill most cells of every report.
-# Bounded: cleared when full, so memory stays flat over any number of reports.
-_COUNTS: dict[str, tuple[Value, FigureKind]] = {}
-_MONEY: dict[str, tuple[Value, FigureKind]] = {}
 _CACHE_MAX = 4096
 
 
-def _read(text: str, money: bool) -> tuple[Value, FigureKind]:
-    memo = _MONEY if money else _COUNTS
-    found = read_value(text, money=money)
-    if len(memo) >= _CACHE_MAX:
-        memo.clear()
-    memo[text] = found
-    return found
+class _Memo(dict[str, _T]):
+    """A cell's text → what it reads as: the same few texts ("0", "1", "") fill most cells of
+    every report.  Bounded: cleared when full, so memory stays flat over any number of reports.
+    """
+
+    __slots__ = ("_read",)
+
+    def __init__(self, read: Callable[[str], _T]) -> None:
+        super().__init__()
+        self._read = read
+
+    def __missing__(self, text: str) -> _T:
+        found = self._read(text)
+        if len(self) >= _CACHE_MAX:
+            self.clear()
+        self[text] = found
+        return found
+
+
+# Value and kind in memos of their own: each is a C-level map over a table's texts.
+_COUNT_VALUES: _Memo[Value] = _Memo(lambda t: read_value(t)[0])
+_COUNT_KINDS: _Memo[FigureKind] = _Memo(lambda t: read_value(t)[1])
+_MONEY: _Memo[tuple[Value, FigureKind]] = _Memo(lambda t: read_value(t, money=True))
 
 
 @cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from .layout import NOT_APPLICABLE, Cell
 from .model import FigureKind, Value
@@ -56,27 +57,21 @@ class Placement:
         self.note = note
 
 
-def _empty(c: Cell | None) -> bool:
-    return c is None or not c.text
+_TEXT = itemgetter(0)  # Cell.text
 
 
-def _span_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
+def _span_positions(long_rows: Sequence[Sequence[Cell]]) -> list[int]:
     """Right-aligned positions that are a span artefact in every over-long row of the table.
 
-    A position qualifies when, in every row longer than ``width``, its cell is empty (a
+    A position qualifies when, in every row longer than the width, its cell is empty (a
     markitdown pad) and the cell left of it is filled in at least one row.
     """
-    long_rows = [r for r in rows if len(r) > width]
     if len(long_rows) < 2:
         return []
-    shortest = min(len(r) for r in long_rows)
-    spans = []
-    for pos in range(shortest - 1):  # pos counted from the right; the leftmost cell has no left
-        if all(not r[len(r) - 1 - pos].text for r in long_rows) and any(
-            r[len(r) - 2 - pos].text for r in long_rows
-        ):
-            spans.append(pos)
-    return spans
+    # filled[pos]: some over-long row has text pos cells from its right end (up to the shortest)
+    filled = list(map(any, zip(*[list(map(_TEXT, reversed(r))) for r in long_rows], strict=False)))
+    # pos counted from the right; the leftmost cell has no left
+    return [pos for pos in range(len(filled) - 1) if not filled[pos] and filled[pos + 1]]
 
 
 def _dup_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
@@ -116,27 +111,38 @@ def place(
     guessed into a column.  A short row
     lost cells at its pad end: its cells align to the other end.  ``trailing[i]`` says row i's
     line ended in a separator (a trailing TAB): its end is stripped first, whatever ``pads``.
+
+    A row of exactly ``width`` cells comes out as it is, and the over-long rows alone decide
+    the artefacts: placing some of the rows places them as placing all of them would.
     """
     if all(len(r) == width for r in rows):  # the common case: every row has its cells
         return [Placement(list(r), [], "") for r in rows]
-    spans = _span_positions(rows, width)
-    work = [_drop_at(list(r), spans, width) if len(r) > width else list(r) for r in rows]
-    notes = ["" for _ in rows]
-    for i, r in enumerate(work):
+    spans = _span_positions([r for r in rows if len(r) > width])
+    work: list[Sequence[Cell]] = []
+    for i, r in enumerate(rows):
         if len(r) > width:
-            first = "end" if i < len(trailing) and trailing[i] else pads
-            lo, hi = 0, len(r)  # slice bounds: no list is rebuilt per removed cell
-            for end in (first, "end" if first == "start" else "start"):
-                if end == "start":
-                    while hi - lo > width and not r[lo].text:
-                        lo += 1
-                else:
-                    while hi - lo > width and not r[hi - 1].text:
-                        hi -= 1
-            work[i] = r[lo:hi]
+            row = _drop_at(r, spans, width)
+            if len(row) > width:  # still too long once the span pads are out: strip the ends
+                first = "end" if i < len(trailing) and trailing[i] else pads
+                lo, hi = 0, len(row)  # slice bounds: no list is rebuilt per removed cell
+                for end in (first, "end" if first == "start" else "start"):
+                    if end == "start":
+                        while hi - lo > width and not row[lo].text:
+                            lo += 1
+                    else:
+                        while hi - lo > width and not row[hi - 1].text:
+                            hi -= 1
+                row = row[lo:hi]
+            work.append(row)
+        else:
+            work.append(r)
     dups = _dup_positions(work, width)
     out: list[Placement] = []
-    for i, r in enumerate(work):
+    for r in work:
+        if len(r) == width:
+            out.append(Placement(list(r), [], ""))
+            continue
+        note = ""
         extra: list[Cell] = []
         if len(r) > width:
             r = _drop_at(r, dups, width)
@@ -154,23 +160,24 @@ def place(
                 extra += r[width:]
                 r = r[:width]
             if extra:
-                notes[i] = "extra"
+                note = "extra"
         cells: list[Cell | None]
         if len(r) < width:
             missing: list[Cell | None] = [None] * (width - len(r))
             cells = [*missing, *r] if pads == "start" else [*r, *missing]
-            notes[i] = "short"
+            note = "short"
         else:
             cells = list(r)
-        out.append(Placement(cells, extra, notes[i]))
+        out.append(Placement(cells, extra, note))
     return out
 
 
-def _drop_at(row: list[Cell], positions: list[int], width: int) -> list[Cell]:
-    """Remove cells at right-aligned ``positions`` (rightmost first) while the row is too long."""
+def _drop_at(row: Sequence[Cell], positions: list[int], width: int) -> list[Cell]:
+    """Remove cells at right-aligned ``positions`` (ascending: rightmost first) while the row
+    is too long."""
     out = list(row)
     n = len(row)
-    for pos in sorted(positions):
+    for pos in positions:
         if len(out) <= width:
             break
         # removing right to left leaves the original index of every cell further left valid

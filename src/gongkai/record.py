@@ -22,22 +22,43 @@ def to_record(report: Report) -> dict[str, RecordValue]:
     Counts are ``int``, money ``Decimal``, blank and not-applicable cells ``None``; keys of cells
     the report's edition does not have are absent; a row the report does not print gives None.
     """
-    record: dict[str, RecordValue] = {
-        "agency": report.agency,
-        "year": report.year,
-        "edition": report.edition,
-    }
-    record.update(_blank_record(get_variant(report.variant)))
-    for table in report.tables:
-        cells = table.cells
-        record.update(zip(cells.shape.record_keys(table.prefix), cells.values, strict=True))
+    template = _template(get_variant(report.variant))
+    if template is None:  # a variant with a figure keyed like a meta key: the figure wins
+        record: dict[str, RecordValue] = {
+            "agency": report.agency,
+            "year": report.year,
+            "edition": report.edition,
+        }
+        record.update(_blank_record(get_variant(report.variant)))
+    else:  # the keys in place and in order already: setting them keeps that order
+        record = template.copy()
+        record["agency"] = report.agency
+        record["year"] = report.year
+        record["edition"] = report.edition
+    for table in (report.active, report.requests, report.appeals):
+        if table is not None:
+            cells = table.cells
+            # one value per record key, by construction of the table's cells
+            record.update(zip(cells.shape.record_keys(table.prefix), cells.values, strict=False))
     return record
+
+
+_META = ("agency", "year", "edition")
 
 
 @cache
 def _blank_record(variant: Variant) -> dict[str, None]:
     """Every record key of ``variant``, each None: the keys come in the edition's order."""
     return dict.fromkeys(variant.record_keys())
+
+
+@cache
+def _template(variant: Variant) -> dict[str, RecordValue] | None:
+    """The meta keys, then every record key of ``variant``, each None (None on a clash)."""
+    blank = _blank_record(variant)
+    if any(key in blank for key in _META):
+        return None
+    return {**dict.fromkeys(_META), **blank}
 
 
 def _jsonable(value: Any) -> Any:
