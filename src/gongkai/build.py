@@ -571,15 +571,18 @@ def _expected_names(expected: tuple[str, ...], variant: Variant) -> tuple[str, .
 
 
 def _skipped_diagnostic(s: Skipped, ln: Line, variant: Variant) -> Diagnostic:
-    has_figures = any(c.text for c in ln.values)
-    what = "row" if ln.kind == "row" else "line"
-    shown = (ln.label if ln.kind == "row" else ln.text)[:60]
+    if ln.kind == "row":
+        # a row's text is TAB, label, then its value cells' texts, each TAB-led (see layout)
+        figures = ", ".join(filter(None, ln.text.split("\t")[2:]))
+        message = f"row not expected here, skipped: {ln.label[:60]!r}"
+    else:
+        figures = ""
+        message = f"line not expected here, skipped: {ln.text[:60]!r}"
     return Diagnostic(
         "unexpected-line",
-        f"{what} not expected here, skipped: {shown!r}"
-        + (" (its figures: " + ", ".join(c.text for c in ln.values if c.text) + ")" if has_figures else ""),
+        f"{message} (its figures: {figures})" if figures else message,
         ln.line,
-        "error" if has_figures else "warning",
+        "error" if figures else "warning",
         raw=ln.raw,
         expected=_expected_names(s.expected, variant),
     )
