@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from itertools import repeat
+from itertools import accumulate, chain, repeat
+from operator import add
 from typing import Literal, NamedTuple, TypeVar, cast
 
 __all__ = [
@@ -330,6 +331,8 @@ _CELL_ROWS = (
 )
 #: the blank lines between two rows of such a match, but the first (which is empty)
 _ROW_GAP = re.compile(r"\n\n((?:[^\S\n]*\n)*)")
+#: a blank line after the empty line between two rows (without one, the rows split at "\n\n")
+_BLANK_AFTER_EMPTY = re.compile(r"\n\n[^\S\n]*\n")
 # a pipe row on one line: a pipe, no TAB, and if it opens with a pipe it closes with one (else
 # it may be the first line of a row broken over two lines, below); most tables are a run of them
 _PIPE_LINE = r"(?=[^\t\n]*\|)(?:(?![^\S\n]*\|)[^\t\n]*+|[^\t\n]*\|[^\S\n\t]*+)(?=\n|\Z)"
@@ -399,31 +402,32 @@ def read_lines(text: str) -> list[Line]:
                     after_row.append(len(out))
                 out.append(_tuple_new(Line, ("text", prose, s, lineno, lineno, layout, (), (), (), False)))
         elif kind == "rows":
-            pieces = _ROW_GAP.split(s[:-1])  # row, blank lines, row, …
-            texts = pieces[::2]
-            ns = []
-            firsts = []
-            lasts = []
-            mark = len(cell_lines)
-            row_line = lineno
-            for row, gap in zip(texts, [*pieces[1::2], ""], strict=True):
-                n = row.count("\n") + 1  # a cell per line
-                if n > MAX_CELLS:
-                    break
-                ns.append(n)
-                firsts.append(row_line)
-                lasts.append(row_line + n - 1)
-                cell_lines += range(row_line, row_line + n)
-                row_line += n + 1 + gap.count("\n")
+            if _BLANK_AFTER_EMPTY.search(s) is None:  # rows one empty line apart: the common case
+                texts = s[:-1].split("\n\n")
+                gaps = None
             else:
+                pieces = _ROW_GAP.split(s[:-1])  # row, blank lines, row, …
+                texts = pieces[::2]
+                gaps = pieces[1::2]
+            # a cell per line: a row's line ends are one fewer than its cells
+            counts = [*map(str.count, texts, repeat("\n"))]
+            if max(counts) < MAX_CELLS:
+                # (a row's lines and where the next row starts, worked out all at once)
+                steps = map(add, counts, repeat(2))  # its lines and the empty line after it
+                if gaps:  # lines of spaces and TABs between rows, too
+                    steps = map(add, steps, [*map(str.count, gaps, repeat("\n")), 0])
+                firsts = [*accumulate(steps, initial=lineno)]
+                del firsts[-1]
+                lasts = [*map(add, firsts, counts)]
+                cell_lines += chain.from_iterable(map(range, firsts, map(add, lasts, repeat(1))))
+                ns = [*map(add, counts, repeat(1))]
                 rows.append((len(out), len(raws), "cell-per-line", ns, firsts, lasts, texts))
                 raws += "\n".join(texts)[1:].split("\n\t")
                 out += repeat(None, len(texts))
                 continue
             # a row of too many cells (a prose line): the table row by row
-            del cell_lines[mark:]
             row_line = lineno
-            for row, gap in zip(texts, [*pieces[1::2], ""], strict=True):
+            for row, gap in zip(texts, [*(gaps or repeat("", len(texts) - 1)), ""], strict=True):
                 for ln in _cell_rows(row, row_line):
                     if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
                         after_row.append(len(out))  # (a row of too many cells)
@@ -520,6 +524,36 @@ def read_lines(text: str) -> list[Line]:
     return lines
 
 
+#: How a row's cells split, by their flags alone (the shapes of nearly every row): (empty
+#: cells,) one label, then figures (``_ONE``) or no figure (``_ONE_BARE``); (empty cells,) more
+#: labels, then figures (``_MANY``) or none (``_MANY_BARE``); figures and no label
+#: (``_NO_LABEL``); else ``_OTHER``, left to :func:`_build_row`.
+_ONE, _ONE_BARE, _MANY, _MANY_BARE, _NO_LABEL, _OTHER = range(6)
+_NOT_A_SHAPE = (_OTHER, 0, 0)
+
+
+def _row_shape(flags: str) -> tuple[int, int, int]:
+    """A row's shape (above), where its labels start and where they end.
+
+    Each shape's row is the one :func:`_build_row` makes (``_MANY*`` if its labels differ)."""
+    if len(flags) > MAX_CELLS:
+        return _NOT_A_SHAPE
+    start = flags.find(_LABEL)
+    if start < 0:
+        return (_NO_LABEL, 0, 0) if _FIGURE in flags else _NOT_A_SHAPE
+    rest = flags[start:].lstrip(_LABEL)
+    if _LABEL in rest or _FIGURE in flags[:start]:
+        return _NOT_A_SHAPE
+    end = len(flags) - len(rest)
+    if end == start + 1:
+        return (_ONE if _FIGURE in rest else _ONE_BARE), start, end
+    return (_MANY if _FIGURE in rest else _MANY_BARE), start, end
+
+
+_ROW_SHAPES: _Memo[tuple[int, int, int]] = _Memo(_row_shape)
+_shape_of = _ROW_SHAPES.__getitem__
+
+
 def _make_rows(
     out: list[Line | None], rows: list[_Rows], raws: list[str], cell_lines: list[int]
 ) -> tuple[list[Line], bool]:
@@ -536,24 +570,35 @@ def _make_rows(
     for i, a, layout, ns, firsts, lasts, raws_of_rows in rows:
         for n, first, last, raw in zip(ns, firsts, lasts, raws_of_rows, strict=True):
             b = a + n
-            label = flags.find(_LABEL, a, b)
-            if (
-                label >= 0
-                and (label == a or flags.find(_FIGURE, a, label) < 0)
-                and flags.find(_LABEL, label + 1, b) < 0
-                and n <= MAX_CELLS
-            ):
-                # the common rows, made here: (empty cells,) a label, then the values (a figure
-                # among them) or none
-                if flags.find(_FIGURE, label + 1, b) > 0:
-                    text = "\t" + "\t".join(texts[label:b])
-                    values = cells[label + 1 : b]
-                else:
-                    text = "\t" + texts[label]
-                    values = ()
+            # the row's shape (a lookup: the rows of the template's tables repeat in every report)
+            shape, j, k = _shape_of(flags[a:b])
+            if shape == _ONE:
+                j += a
+                text = "\t" + "\t".join(texts[j:b])
                 out[i] = _tuple_new(
-                    Line, ("row", text, raw, first, last, layout, (cells[label],), values, (), False)
+                    Line, ("row", text, raw, first, last, layout, (cells[j],), cells[j + 1 : b], (), False)
                 )
+            elif shape == _ONE_BARE:
+                j += a
+                out[i] = _tuple_new(
+                    Line, ("row", "\t" + texts[j], raw, first, last, layout, (cells[j],), (), (), False)
+                )
+            elif shape <= _MANY_BARE and len(set(texts[a + j : a + k])) == k - j:  # labels, none repeated
+                j += a
+                k += a
+                label = "\t" + "|".join(texts[j:k])
+                if shape == _MANY:
+                    text = label + "\t" + "\t".join(texts[k:b])
+                    out[i] = _tuple_new(
+                        Line, ("row", text, raw, first, last, layout, cells[j:k], cells[k:b], (), False)
+                    )
+                else:
+                    out[i] = _tuple_new(
+                        Line, ("row", label, raw, first, last, layout, cells[j:k], (), (), False)
+                    )
+            elif shape == _NO_LABEL:
+                text = "\t\t" + "\t".join(texts[a:b])
+                out[i] = _tuple_new(Line, ("row", text, raw, first, last, layout, (), cells[a:b], (), False))
             elif (
                 layout == "cell-per-line"
                 and (fig := flags.find(_FIGURE, a, b)) >= 0
