@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from itertools import accumulate, chain, repeat
-from operator import add
+from itertools import repeat
 from typing import Literal, NamedTuple, TypeVar, cast
 
 __all__ = [
@@ -371,7 +370,7 @@ def read_lines(text: str) -> list[Line]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     rest = ""
-    if text.count("\n") > MAX_LINES:
+    if len(text) > MAX_LINES and text.count("\n") > MAX_LINES:  # (no more line ends than characters)
         pieces = text.split("\n", MAX_LINES)
         rest = pieces.pop()
         text = "\n".join(pieces) + "\n"
@@ -396,7 +395,8 @@ def read_lines(text: str) -> list[Line]:
         s = m[kind]
         if kind == "plain" or kind == "text":
             index_next = None
-            prose, layout = _PROSE_LINES[s]
+            # (a line too long to be kept costs the memo a lookup and a miss: read it straight away)
+            prose, layout = _PROSE_LINES[s] if len(s) <= _MEMO_KEY_MAX else _prose_line(s)
             if prose:
                 if out and (out[-1] is None or out[-1].kind == "row"):
                     after_row.append(len(out))
@@ -404,30 +404,34 @@ def read_lines(text: str) -> list[Line]:
         elif kind == "rows":
             if _BLANK_AFTER_EMPTY.search(s) is None:  # rows one empty line apart: the common case
                 texts = s[:-1].split("\n\n")
-                gaps = None
+                gaps = [""] * (len(texts) - 1)
             else:
                 pieces = _ROW_GAP.split(s[:-1])  # row, blank lines, row, …
                 texts = pieces[::2]
                 gaps = pieces[1::2]
-            # a cell per line: a row's line ends are one fewer than its cells
-            counts = [*map(str.count, texts, repeat("\n"))]
-            if max(counts) < MAX_CELLS:
-                # (a row's lines and where the next row starts, worked out all at once)
-                steps = map(add, counts, repeat(2))  # its lines and the empty line after it
-                if gaps:  # lines of spaces and TABs between rows, too
-                    steps = map(add, steps, [*map(str.count, gaps, repeat("\n")), 0])
-                firsts = [*accumulate(steps, initial=lineno)]
-                del firsts[-1]
-                lasts = [*map(add, firsts, counts)]
-                cell_lines += chain.from_iterable(map(range, firsts, map(add, lasts, repeat(1))))
-                ns = [*map(add, counts, repeat(1))]
+            ns = []
+            firsts = []
+            lasts = []
+            mark = len(cell_lines)
+            row_line = lineno
+            for row, gap in zip(texts, [*gaps, ""], strict=True):
+                n = row.count("\n") + 1  # a cell per line
+                if n > MAX_CELLS:
+                    break
+                ns.append(n)
+                firsts.append(row_line)
+                lasts.append(row_line + n - 1)
+                cell_lines += range(row_line, row_line + n)
+                row_line += n + 1 + gap.count("\n")
+            else:
                 rows.append((len(out), len(raws), "cell-per-line", ns, firsts, lasts, texts))
                 raws += "\n".join(texts)[1:].split("\n\t")
-                out += repeat(None, len(texts))
+                out += [None] * len(texts)
                 continue
             # a row of too many cells (a prose line): the table row by row
+            del cell_lines[mark:]
             row_line = lineno
-            for row, gap in zip(texts, [*(gaps or repeat("", len(texts) - 1)), ""], strict=True):
+            for row, gap in zip(texts, [*gaps, ""], strict=True):
                 for ln in _cell_rows(row, row_line):
                     if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
                         after_row.append(len(out))  # (a row of too many cells)
@@ -450,11 +454,11 @@ def read_lines(text: str) -> list[Line]:
                         firsts.append(row_line)
                         texts.append(row)
                         raws += parts
-                        cell_lines += repeat(row_line, len(parts))
+                        cell_lines += [row_line] * len(parts)
                 row_line += 1
             if ns:
                 rows.append((len(out), a, "tab-separated", ns, firsts, firsts, texts))
-                out += repeat(None, len(ns))
+                out += [None] * len(ns)
                 joins = True
         elif kind == "pipes" or kind == "pipe":
             a = len(raws)
@@ -477,13 +481,13 @@ def read_lines(text: str) -> list[Line]:
                         lasts.append(end)
                         texts.append(row)
                         raws += parts
-                        cell_lines += repeat(row_line, len(parts))
+                        cell_lines += [row_line] * len(parts)
                         # (pipe rows without outer pipes are html2text's, which breaks cells)
                         joins = joins or not row.lstrip().startswith("|")
                 row_line = end + 1
             if ns:
                 rows.append((len(out), a, "markdown", ns, firsts, lasts, texts))
-                out += repeat(None, len(ns))
+                out += [None] * len(ns)
         elif kind == "cells":  # a row with a cell that goes on over more lines
             body = s[1:].rstrip("\n")
             parts = body.split("\n\t")
