@@ -713,7 +713,8 @@ def _block(block: str, first: int) -> Line | None:
     costliest step of reading prose); its paragraphs keep the text as printed anyway.
     """
     parts: list[Cell] = []
-    for i, raw in enumerate(block.split("\n")):
+    texts: list[str] = []
+    for line, raw in enumerate(block.split("\n"), first):
         text = " ".join(raw.split())
         if not text:
             continue
@@ -723,15 +724,16 @@ def _block(block: str, first: int) -> Line | None:
                 continue
         if "[bookmark:" in text:
             text = _BOOKMARK.sub("", text)
-        parts.append(Cell(text, raw, first + i))
+        parts.append(_tuple_new(Cell, (text, raw, line)))
+        texts.append(text)
     if not parts:
         return None
     if len(parts) == 1:
         p = parts[0]
         return Line("text", _prose(p.raw), p.raw, p.line, p.line, "text")
-    last = parts[-1].line
-    joined = BLOCK_JOIN.join(p.text for p in parts)
-    return Line("text", joined, block.rstrip("\n"), parts[0].line, last, "text", parts=tuple(parts))
+    joined = BLOCK_JOIN.join(texts)
+    first, last, raw = parts[0].line, parts[-1].line, block.rstrip("\n")
+    return _tuple_new(Line, ("text", joined, raw, first, last, "text", (), (), tuple(parts), False))
 
 
 def _cell_rows(block: str, first: int) -> list[Line]:
