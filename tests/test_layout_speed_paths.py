@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -78,3 +80,21 @@ def test_cell_per_line_rows_keep_their_source_lines(rows: list[tuple[list[str], 
         assert "\n".join(source[ln.line - 1 : ln.end_line]) == ln.raw
         for cell in (*ln.labels, *ln.values):
             assert source[cell.line - 1] == "\t" + cell.raw
+
+
+# the scan without the glance ahead that lets a prose line fail to open a block quickly
+_SCAN_WITHOUT_GLANCE = re.compile(layout._SCAN.pattern.replace(layout._SECOND_LINE, "", 1))
+
+_scan_texts = st.lists(
+    st.sampled_from(
+        ["\n", "\n", "\t", " ", "|", "#", "（一）", "一、", "第二章", "1.", "-", "正文", "5", "\u3000"]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@given(_scan_texts)
+def test_the_glance_ahead_for_a_block_changes_no_match(text: str) -> None:
+    assert layout._SECOND_LINE in layout._SCAN.pattern
+    spans = [(m.lastgroup, m.span()) for m in layout._SCAN.finditer(text)]
+    assert spans == [(m.lastgroup, m.span()) for m in _SCAN_WITHOUT_GLANCE.finditer(text)]

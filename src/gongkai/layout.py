@@ -316,6 +316,9 @@ _CONT_AFTER_BLANK = (
 # A line that may open something (a numbered heading or item, a bracket, a 第… caption, a
 # markdown mark) stands alone; a run of other prose lines is one block, one token for the grammar.
 _OPENS = r"[^\S\n]*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}[^\S\n]*[、.．:：)）])"
+#: what a prose block needs after its first line: blank lines, then a line of prose that
+#: opens nothing (a lookahead; ``[^\n]`` runs faster than the block's own character classes)
+_SECOND_LINE = rf"(?=[^\n]*+\n(?:[^\S\n\t]*+\n)*+(?!{_OPENS})[^\S\n\t]*+[^\s|])"
 # a section heading between two tables is never a broken cell
 _OPENS_SECTION = re.compile(_H)
 # The blank lines after a line (also of spaces and TABs) are nothing to read: each match takes
@@ -342,8 +345,10 @@ _SCAN = re.compile(
     # a cell line, then more cell lines and continuations (neither of which starts with a TAB)
     rf"|(?P<cells>{_CELL_LINE}(?:{_CELL_LINE}|{_CONT}|{_CONT_AFTER_BLANK})*+)"
     r"|(?:[^\S\n]*+\n)++"  # blank lines, also of spaces and TABs: nothing to read
-    # (each line: spaces, one visible character, the rest – no nested repeats, no backtracking)
-    rf"|(?P<block>(?:(?!{_OPENS})[^\S\n\t]*+[^\s|][^\t\n|]*+\n(?:[^\S\n\t]*\n)*+){{2,}})"
+    # (each line: spaces, one visible character, the rest – no nested repeats, no backtracking;
+    # first a glance at the line after the next blank lines, which a block needs: most prose
+    # lines are single paragraphs between headings, and this look fails fast where they are)
+    rf"|(?P<block>{_SECOND_LINE}(?:(?!{_OPENS})[^\S\n\t]*+[^\s|][^\t\n|]*+\n(?:[^\S\n\t]*\n)*+){{2,}})"
     r"|(?P<plain>[^\t\n|]++)(?=\n|\Z)"  # most prose: one scan of the line
     rf"|(?P<tsv>{_TSV_LINE}(?:\n{_TSV_LINE})*+|[^\n]*\t[^\n]*)"
     rf"|(?P<pipes>{_PIPE_LINE}(?:\n{_PIPE_LINE})*+)"
