@@ -341,3 +341,4 @@ def test_what_is_kept_of_cells_read_stays_bounded() -> None:
         read_lines("".join(f"标签{i}\t{i}\n" for i in range(start, start + 500)))
     assert len(layout._CELL_TEXTS) <= layout._MEMO_MAX
     assert len(layout._CELL_FLAGS) <= layout._MEMO_MAX
+    assert len(layout._ROW_SHAPES) <= layout._MEMO_MAX

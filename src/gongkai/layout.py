@@ -316,6 +316,9 @@ _CONT_AFTER_BLANK = (
 # A line that may open something (a numbered heading or item, a bracket, a 第… caption, a
 # markdown mark) stands alone; a run of other prose lines is one block, one token for the grammar.
 _OPENS = r"[^\S\n]*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}[^\S\n]*[、.．:：)）])"
+#: what a prose block needs after its first line: blank lines, then a line of prose that
+#: opens nothing (a lookahead; ``[^\n]`` runs faster than the block's own character classes)
+_SECOND_LINE = rf"(?=[^\n]*+\n(?:[^\S\n\t]*+\n)*+(?!{_OPENS})[^\S\n\t]*+[^\s|])"
 # a section heading between two tables is never a broken cell
 _OPENS_SECTION = re.compile(_H)
 # The blank lines after a line (also of spaces and TABs) are nothing to read: each match takes
@@ -330,6 +333,8 @@ _CELL_ROWS = (
 )
 #: the blank lines between two rows of such a match, but the first (which is empty)
 _ROW_GAP = re.compile(r"\n\n((?:[^\S\n]*\n)*)")
+#: a blank line after the empty line between two rows (without one, the rows split at "\n\n")
+_BLANK_AFTER_EMPTY = re.compile(r"\n\n[^\S\n]*\n")
 # a pipe row on one line: a pipe, no TAB, and if it opens with a pipe it closes with one (else
 # it may be the first line of a row broken over two lines, below); most tables are a run of them
 _PIPE_LINE = r"(?=[^\t\n]*\|)(?:(?![^\S\n]*\|)[^\t\n]*+|[^\t\n]*\|[^\S\n\t]*+)(?=\n|\Z)"
@@ -340,8 +345,10 @@ _SCAN = re.compile(
     # a cell line, then more cell lines and continuations (neither of which starts with a TAB)
     rf"|(?P<cells>{_CELL_LINE}(?:{_CELL_LINE}|{_CONT}|{_CONT_AFTER_BLANK})*+)"
     r"|(?:[^\S\n]*+\n)++"  # blank lines, also of spaces and TABs: nothing to read
-    # (each line: spaces, one visible character, the rest – no nested repeats, no backtracking)
-    rf"|(?P<block>(?:(?!{_OPENS})[^\S\n\t]*+[^\s|][^\t\n|]*+\n(?:[^\S\n\t]*\n)*+){{2,}})"
+    # (each line: spaces, one visible character, the rest – no nested repeats, no backtracking;
+    # first a glance at the line after the next blank lines, which a block needs: most prose
+    # lines are single paragraphs between headings, and this look fails fast where they are)
+    rf"|(?P<block>{_SECOND_LINE}(?:(?!{_OPENS})[^\S\n\t]*+[^\s|][^\t\n|]*+\n(?:[^\S\n\t]*\n)*+){{2,}})"
     r"|(?P<plain>[^\t\n|]++)(?=\n|\Z)"  # most prose: one scan of the line
     rf"|(?P<tsv>{_TSV_LINE}(?:\n{_TSV_LINE})*+|[^\n]*\t[^\n]*)"
     rf"|(?P<pipes>{_PIPE_LINE}(?:\n{_PIPE_LINE})*+)"
@@ -368,7 +375,7 @@ def read_lines(text: str) -> list[Line]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     rest = ""
-    if text.count("\n") > MAX_LINES:
+    if len(text) > MAX_LINES and text.count("\n") > MAX_LINES:  # (no more line ends than characters)
         pieces = text.split("\n", MAX_LINES)
         rest = pieces.pop()
         text = "\n".join(pieces) + "\n"
@@ -393,20 +400,26 @@ def read_lines(text: str) -> list[Line]:
         s = m[kind]
         if kind == "plain" or kind == "text":
             index_next = None
-            prose, layout = _PROSE_LINES[s]
+            # (a line too long to be kept costs the memo a lookup and a miss: read it straight away)
+            prose, layout = _PROSE_LINES[s] if len(s) <= _MEMO_KEY_MAX else _prose_line(s)
             if prose:
                 if out and (out[-1] is None or out[-1].kind == "row"):
                     after_row.append(len(out))
                 out.append(_tuple_new(Line, ("text", prose, s, lineno, lineno, layout, (), (), (), False)))
         elif kind == "rows":
-            pieces = _ROW_GAP.split(s[:-1])  # row, blank lines, row, …
-            texts = pieces[::2]
+            if _BLANK_AFTER_EMPTY.search(s) is None:  # rows one empty line apart: the common case
+                texts = s[:-1].split("\n\n")
+                gaps = [""] * (len(texts) - 1)
+            else:
+                pieces = _ROW_GAP.split(s[:-1])  # row, blank lines, row, …
+                texts = pieces[::2]
+                gaps = pieces[1::2]
             ns = []
             firsts = []
             lasts = []
             mark = len(cell_lines)
             row_line = lineno
-            for row, gap in zip(texts, [*pieces[1::2], ""], strict=True):
+            for row, gap in zip(texts, [*gaps, ""], strict=True):
                 n = row.count("\n") + 1  # a cell per line
                 if n > MAX_CELLS:
                     break
@@ -418,12 +431,12 @@ def read_lines(text: str) -> list[Line]:
             else:
                 rows.append((len(out), len(raws), "cell-per-line", ns, firsts, lasts, texts))
                 raws += "\n".join(texts)[1:].split("\n\t")
-                out += repeat(None, len(texts))
+                out += [None] * len(texts)
                 continue
             # a row of too many cells (a prose line): the table row by row
             del cell_lines[mark:]
             row_line = lineno
-            for row, gap in zip(texts, [*pieces[1::2], ""], strict=True):
+            for row, gap in zip(texts, [*gaps, ""], strict=True):
                 for ln in _cell_rows(row, row_line):
                     if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
                         after_row.append(len(out))  # (a row of too many cells)
@@ -446,11 +459,11 @@ def read_lines(text: str) -> list[Line]:
                         firsts.append(row_line)
                         texts.append(row)
                         raws += parts
-                        cell_lines += repeat(row_line, len(parts))
+                        cell_lines += [row_line] * len(parts)
                 row_line += 1
             if ns:
                 rows.append((len(out), a, "tab-separated", ns, firsts, firsts, texts))
-                out += repeat(None, len(ns))
+                out += [None] * len(ns)
                 joins = True
         elif kind == "pipes" or kind == "pipe":
             a = len(raws)
@@ -473,13 +486,13 @@ def read_lines(text: str) -> list[Line]:
                         lasts.append(end)
                         texts.append(row)
                         raws += parts
-                        cell_lines += repeat(row_line, len(parts))
+                        cell_lines += [row_line] * len(parts)
                         # (pipe rows without outer pipes are html2text's, which breaks cells)
                         joins = joins or not row.lstrip().startswith("|")
                 row_line = end + 1
             if ns:
                 rows.append((len(out), a, "markdown", ns, firsts, lasts, texts))
-                out += repeat(None, len(ns))
+                out += [None] * len(ns)
         elif kind == "cells":  # a row with a cell that goes on over more lines
             body = s[1:].rstrip("\n")
             parts = body.split("\n\t")
@@ -520,6 +533,36 @@ def read_lines(text: str) -> list[Line]:
     return lines
 
 
+#: How a row's cells split, by their flags alone (the shapes of nearly every row): (empty
+#: cells,) one label, then figures (``_ONE``) or no figure (``_ONE_BARE``); (empty cells,) more
+#: labels, then figures (``_MANY``) or none (``_MANY_BARE``); figures and no label
+#: (``_NO_LABEL``); else ``_OTHER``, left to :func:`_build_row`.
+_ONE, _ONE_BARE, _MANY, _MANY_BARE, _NO_LABEL, _OTHER = range(6)
+_NOT_A_SHAPE = (_OTHER, 0, 0)
+
+
+def _row_shape(flags: str) -> tuple[int, int, int]:
+    """A row's shape (above), where its labels start and where they end.
+
+    Each shape's row is the one :func:`_build_row` makes (``_MANY*`` if its labels differ)."""
+    if len(flags) > MAX_CELLS:
+        return _NOT_A_SHAPE
+    start = flags.find(_LABEL)
+    if start < 0:
+        return (_NO_LABEL, 0, 0) if _FIGURE in flags else _NOT_A_SHAPE
+    rest = flags[start:].lstrip(_LABEL)
+    if _LABEL in rest or _FIGURE in flags[:start]:
+        return _NOT_A_SHAPE
+    end = len(flags) - len(rest)
+    if end == start + 1:
+        return (_ONE if _FIGURE in rest else _ONE_BARE), start, end
+    return (_MANY if _FIGURE in rest else _MANY_BARE), start, end
+
+
+_ROW_SHAPES: _Memo[tuple[int, int, int]] = _Memo(_row_shape)
+_shape_of = _ROW_SHAPES.__getitem__
+
+
 def _make_rows(
     out: list[Line | None], rows: list[_Rows], raws: list[str], cell_lines: list[int]
 ) -> tuple[list[Line], bool]:
@@ -536,24 +579,35 @@ def _make_rows(
     for i, a, layout, ns, firsts, lasts, raws_of_rows in rows:
         for n, first, last, raw in zip(ns, firsts, lasts, raws_of_rows, strict=True):
             b = a + n
-            label = flags.find(_LABEL, a, b)
-            if (
-                label >= 0
-                and (label == a or flags.find(_FIGURE, a, label) < 0)
-                and flags.find(_LABEL, label + 1, b) < 0
-                and n <= MAX_CELLS
-            ):
-                # the common rows, made here: (empty cells,) a label, then the values (a figure
-                # among them) or none
-                if flags.find(_FIGURE, label + 1, b) > 0:
-                    text = "\t" + "\t".join(texts[label:b])
-                    values = cells[label + 1 : b]
-                else:
-                    text = "\t" + texts[label]
-                    values = ()
+            # the row's shape (a lookup: the rows of the template's tables repeat in every report)
+            shape, j, k = _shape_of(flags[a:b])
+            if shape == _ONE:
+                j += a
+                text = "\t" + "\t".join(texts[j:b])
                 out[i] = _tuple_new(
-                    Line, ("row", text, raw, first, last, layout, (cells[label],), values, (), False)
+                    Line, ("row", text, raw, first, last, layout, (cells[j],), cells[j + 1 : b], (), False)
                 )
+            elif shape == _ONE_BARE:
+                j += a
+                out[i] = _tuple_new(
+                    Line, ("row", "\t" + texts[j], raw, first, last, layout, (cells[j],), (), (), False)
+                )
+            elif shape <= _MANY_BARE and len(set(texts[a + j : a + k])) == k - j:  # labels, none repeated
+                j += a
+                k += a
+                label = "\t" + "|".join(texts[j:k])
+                if shape == _MANY:
+                    text = label + "\t" + "\t".join(texts[k:b])
+                    out[i] = _tuple_new(
+                        Line, ("row", text, raw, first, last, layout, cells[j:k], cells[k:b], (), False)
+                    )
+                else:
+                    out[i] = _tuple_new(
+                        Line, ("row", label, raw, first, last, layout, cells[j:k], (), (), False)
+                    )
+            elif shape == _NO_LABEL:
+                text = "\t\t" + "\t".join(texts[a:b])
+                out[i] = _tuple_new(Line, ("row", text, raw, first, last, layout, (), cells[a:b], (), False))
             elif (
                 layout == "cell-per-line"
                 and (fig := flags.find(_FIGURE, a, b)) >= 0
@@ -664,7 +718,8 @@ def _block(block: str, first: int) -> Line | None:
     costliest step of reading prose); its paragraphs keep the text as printed anyway.
     """
     parts: list[Cell] = []
-    for i, raw in enumerate(block.split("\n")):
+    texts: list[str] = []
+    for line, raw in enumerate(block.split("\n"), first):
         text = " ".join(raw.split())
         if not text:
             continue
@@ -674,15 +729,16 @@ def _block(block: str, first: int) -> Line | None:
                 continue
         if "[bookmark:" in text:
             text = _BOOKMARK.sub("", text)
-        parts.append(Cell(text, raw, first + i))
+        parts.append(_tuple_new(Cell, (text, raw, line)))
+        texts.append(text)
     if not parts:
         return None
     if len(parts) == 1:
         p = parts[0]
         return Line("text", _prose(p.raw), p.raw, p.line, p.line, "text")
-    last = parts[-1].line
-    joined = BLOCK_JOIN.join(p.text for p in parts)
-    return Line("text", joined, block.rstrip("\n"), parts[0].line, last, "text", parts=tuple(parts))
+    joined = BLOCK_JOIN.join(texts)
+    first, last, raw = parts[0].line, parts[-1].line, block.rstrip("\n")
+    return _tuple_new(Line, ("text", joined, raw, first, last, "text", (), (), tuple(parts), False))
 
 
 def _cell_rows(block: str, first: int) -> list[Line]:
