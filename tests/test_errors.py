@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 import gongkai
@@ -155,3 +157,20 @@ def test_thousands_of_figure_rows_in_one_table_stay_linear() -> None:
     report = gongkai.parse(text)
     assert report.appeals is not None
     assert any(d.code == "extra-cells" for d in report.diagnostics)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("text", ["一、总体情况\n本年度……\n", "not a report at all"])
+def test_parse_leaves_the_garbage_collector_as_it_found_it(enabled: bool, text: str) -> None:
+    """parse pauses the cyclic collector while it reads; it must hand it back in the state it
+    found it, also when it raises."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with contextlib.suppress(gongkai.ParseError):
+            gongkai.parse(text)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

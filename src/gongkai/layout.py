@@ -452,7 +452,13 @@ def read_lines(text: str) -> list[Line]:
                 if not row.isspace():
                     parts = row.split("\t", MAX_CELLS)
                     first_text = _text_of(parts[0])
-                    if index_next is not None or not first_text or first_text == "0":
+                    # (pandas' column numbers, 0 1 2…, follow an empty first cell: other rows
+                    # with an empty first cell, and no row number expected, are kept as they are)
+                    if (
+                        index_next is not None
+                        or first_text == "0"
+                        or (not first_text and len(parts) > 3 and _text_of(parts[1]) == "0")
+                    ):
                         parts, index_next = _pandas_index(parts, index_next)
                     if parts:
                         ns.append(len(parts))
@@ -478,7 +484,13 @@ def read_lines(text: str) -> list[Line]:
                 if not _RULE.match(stripped):
                     parts = _split_pipes(stripped)[: MAX_CELLS + 1]
                     first_text = _text_of(parts[0])
-                    if index_next is not None or not first_text or first_text == "0":
+                    # (pandas' column numbers, 0 1 2…, follow an empty first cell: other rows
+                    # with an empty first cell, and no row number expected, are kept as they are)
+                    if (
+                        index_next is not None
+                        or first_text == "0"
+                        or (not first_text and len(parts) > 3 and _text_of(parts[1]) == "0")
+                    ):
                         parts, index_next = _pandas_index(parts, index_next)
                     if parts:
                         ns.append(len(parts))

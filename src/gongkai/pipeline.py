@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from .build import build_report
 from .errors import ParseError
 from .grammar import GrammarFailure, parse_lines
@@ -41,6 +43,13 @@ def parse(text: str | bytes, *, variant: str | None = None, strict: bool = False
 
     Raises :class:`ParseError` (and nothing else) when the text is not such a report.
     """
+    # A report is thousands of small objects made at once that live on and form no reference
+    # cycles: the cyclic collector would only walk them again and again while they are made
+    # (half the time of a long report).  It is paused while a report is read and then left as
+    # it was found (see docs/performance.md).
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         return _parse(text, variant, strict)
     except ParseError:
@@ -49,6 +58,9 @@ def parse(text: str | bytes, *, variant: str | None = None, strict: bool = False
         raise ParseError(f"input too deeply nested to read: {e}") from e
     except Exception as e:
         raise ParseError(f"internal error while reading the report: {type(e).__name__}: {e}") from e
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _parse(text: str | bytes, variant: str | None, strict: bool) -> Report:
