@@ -9,16 +9,19 @@ cell-by-cell reading of the rules gives.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, cast
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gongkai
-from gongkai.check import check
-from gongkai.model import Figure, FigureKind, Report, Row, Section, Table, Value
+from gongkai.check import _Prose, check
+from gongkai.model import Figure, FigureKind, Paragraph, Report, Row, Section, Table, Value
 from gongkai.variants import TableSpec, Variant, get_variant
 
 _OUTSIDE = ("new", "carried_over", "total", "carried_forward")  # table 三 rows that are no result
@@ -285,3 +288,46 @@ def test_checking_changes_no_figure_and_repeats(report: Report) -> None:
     before = _as_mapping(report)
     assert check(report) == check(report)
     assert _as_mapping(report) == before
+
+
+_EMPTY = Report(None, None, None, "2021", "text", (), None, None, None, variant="2021")
+
+# --- section 一 as one string (X3) ------------------------------------------------------------
+
+_PROSE_CHARS = st.sampled_from(
+    ["1", "2", "１", "²", "件", "申", "，", "。", " ", "\u3000", "\t", "\xa0", "\u2028", "\n", "a"]
+)
+
+
+def _squeezed(texts: list[str]) -> str:
+    """The plain statement: each paragraph NFKC-normalised, white space dropped but for ``|``
+    between two digits, and ``|`` between paragraphs that would run two numbers together."""
+
+    def gap(m: re.Match[str]) -> str:
+        s, a, b = m.string, m.start(), m.end()
+        return "|" if a > 0 and b < len(s) and s[a - 1].isdigit() and s[b].isdigit() else ""
+
+    parts: list[str] = []
+    for text in texts:
+        part = re.sub(r"\s+", gap, unicodedata.normalize("NFKC", text))
+        if parts and parts[-1][-1:].isdigit() and part[:1].isdigit():
+            part = "|" + part
+        parts.append(part)
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.lists(_PROSE_CHARS, max_size=12).map("".join), st.booleans()), max_size=5))
+def test_section_one_is_squeezed_as_stated(paragraphs: list[tuple[str, bool]]) -> None:
+    section = tuple(Paragraph(t, n + 1, item) for n, (t, item) in enumerate(paragraphs))
+    prose = _Prose(attrs.evolve(_EMPTY, sections=(Section(1, "", 0, section),)))
+    texts = [t for t, _ in paragraphs]
+    assert prose.text == _squeezed(texts)
+    item = ""
+    for n, (text, is_item) in enumerate(paragraphs):  # each paragraph's line and topic
+        text = unicodedata.normalize("NFKC", text)
+        item = text if is_item else item
+        start = len(_squeezed(texts[:n]))
+        if len(_squeezed(texts[: n + 1])) > start:  # the paragraph's first character
+            assert prose.line(start) == n + 1
+            assert prose.topic(start) == f"{item}\n{text}"
