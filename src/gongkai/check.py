@@ -22,18 +22,20 @@ finding naming the blank cells.  The rules are written over the variant's data
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache, lru_cache, partial
-from operator import is_not
-from typing import Literal, NamedTuple, cast
+from itertools import accumulate, chain, compress, count, pairwise, repeat
+from operator import add, call, is_, itemgetter, ne
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 import attrs
 from attrs import frozen
 
 from .layout import nfkc
-from .model import Figure, Report, Table, TableShape, Value
+from .model import Figure, Report, Table, TableCells, TableShape, Value
 from .variants import RowSpec, TableSpec, Variant, get_variant
 
 __all__ = ["RULES", "Finding", "FindingSeverity", "RuleId", "check"]
@@ -120,7 +122,7 @@ class Finding:
 # Cells of a report, addressed by the variant's data
 
 
-class _Cell(NamedTuple):  # hundreds per report when a rule cannot take the fast path
+class _Cell(NamedTuple):
     key: str
     value: Value
     line: int | None
@@ -138,42 +140,22 @@ def _cell(table: Table | None, spec: TableSpec, row: str, column: str) -> _Cell:
     return _Cell(key, cells.values[i], cells.line(i))
 
 
-def _all_cells(table: Table, spec: TableSpec) -> dict[tuple[str, str], _Cell]:
-    """Every cell of ``spec``'s rows and columns in ``table``, made in one pass."""
-    cells = table.cells
-    values, row_lines, sources = cells.values, cells.row_lines, cells.sources
-    out: dict[tuple[str, str], _Cell] = {}
-    for row, col, key, i, r in _where(
-        cells.shape, spec.prefix, tuple((rs.row, rs.columns) for rs in spec.row_specs())
-    ):
-        if i is not None:
-            src = sources[i]
-            line = src.line if src is not None and src.line is not None else row_lines[r]
-            out[row, col] = _Cell(key, values[i], line)
-        else:
-            out[row, col] = _Cell(key, None, None if r < 0 else row_lines[r])
-    return out
-
-
-@lru_cache(maxsize=256)
-def _where(
-    shape: TableShape, prefix: str, rows: tuple[tuple[str, tuple[str, ...]], ...]
-) -> list[tuple[str, str, str, int | None, int]]:
-    """Per cell of ``rows``: row, column, record key, index in ``shape`` (None: not there) and
-    the index of its row (-1: the table lacks the row)."""
-    out: list[tuple[str, str, str, int | None, int]] = []
-    for row, columns in rows:
-        r = shape.row_index.get(row, -1)
-        for col in columns:
-            out.append((row, col, f"{prefix}{row}.{col}", shape.index.get(f"{row}.{col}"), r))
-    return out
-
-
-def _table(report: Report, name: str) -> Table | None:
-    for t in report.tables:
+def _table(tables: Iterable[Table], name: str) -> Table | None:
+    for t in tables:
         if t.name == name:
             return t
     return None
+
+
+class _Tables:
+    """A report's tables, read once per call, and the types of each one's values (int,
+    Decimal, None: the quick tests of R1–R5 start there)."""
+
+    __slots__ = ("all", "types")
+
+    def __init__(self, report: Report) -> None:
+        self.all = report.tables
+        self.types = {id(t): set(map(type, t.cells.values)) for t in self.all}
 
 
 def _variant_of(report: Report) -> Variant:
@@ -227,181 +209,328 @@ def _sum(cells: Iterable[_Cell]) -> Value:
     return total
 
 
+_T = TypeVar("_T")
+_Pick = Callable[[Sequence[_T]], Sequence[_T]]
+
+
+def _nothing(_: Sequence[_T]) -> Sequence[_T]:
+    return ()
+
+
+def _picker(idx: Sequence[int]) -> _Pick[Any]:
+    """``lambda s: [s[i] for i in idx]`` at C speed (``itemgetter`` of one index gives the bare
+    item, so one index takes a one-item slice)."""
+    if not idx:
+        return _nothing
+    if len(idx) == 1:
+        return cast("_Pick[Any]", itemgetter(slice(idx[0], idx[0] + 1)))
+    return cast("_Pick[Any]", itemgetter(*idx))
+
+
 # ---------------------------------------------------------------------------------------------
-# The equations of R1–R4
+# The equations of R1–R4, compiled once per variant and table shape
+#
+# A table is read through two flat lists made once per call: its values behind a None
+# (``[None, *values]``: cell i at i + 1, a cell the table lacks at 0) and, only when a finding
+# is made, its lines (:func:`_lines`).  Each equation picks its cells from them by index.
 
 
-def _equation(
+class _Equation(NamedTuple):
+    """sum(printed cells) = sum(part cells), with its record keys and the texts of its findings."""
+
+    rule: RuleId
+    printed: int  # the first ``printed`` cells are the printed figures, the rest the parts
+    keys: tuple[str, ...]
+    at: tuple[int, ...]  # where the cells are in ``[None, *values]``
+    values: _Pick[Value]  # the cells' values, from ``[None, *values]``
+    lines: _Pick[int | None]  # the cells' lines, from :func:`_lines`
+    where: str
+    where_en: str
+    printed_zh: str
+    parts_zh: str
+    printed_en: str
+    parts_en: str
+
+
+def _compile(
+    shape: TableShape,
+    prefix: str,
     rule: RuleId,
-    printed: Sequence[_Cell],
-    parts: Sequence[_Cell],
-    where: str,
-    where_en: str,
-    printed_zh: str,
-    parts_zh: str,
-    printed_en: str,
-    parts_en: str,
-) -> Finding | None:
-    """sum(printed) must equal sum(parts): an error when not, info when a cell is blank."""
-    cells = (*printed, *parts)
-    blank = tuple(c.key for c in cells if c.value is None)
-    if not blank:
-        expected = _sum(parts)
-        actual = _sum(printed)
-        if expected == actual:
-            return None  # the common case: nothing more to work out
-    keys = tuple(c.key for c in cells)
-    lines = tuple(c.line for c in cells)
-    head = printed[0]
-    if blank:
-        shown = "、".join(blank[:6]) + ("等" if len(blank) > 6 else "")
-        shown_en = ", ".join(blank[:6]) + (" …" if len(blank) > 6 else "")
-        return Finding(
-            rule,
-            "info",
-            f"{where}的{rule}无法核对：{shown}为空或缺失。",
-            f"{rule} cannot be checked for {where_en}: {shown_en} blank or missing.",
-            keys,
-            None,
-            None,
-            head.line,
-            head.key,
-            lines,
-            blank,
-        )
-    return Finding(
+    printed: Sequence[tuple[str, str]],
+    parts: Sequence[tuple[str, str]],
+    *texts: str,
+) -> _Equation:
+    """The equation sum(printed) = sum(parts) over ``(row, column)`` cells of a table of ``shape``."""
+    n = len(shape.keys)
+    values: list[int] = []
+    lines: list[int] = []
+    for row, col in (*printed, *parts):
+        i = shape.index.get(f"{row}.{col}")
+        if i is not None:
+            values.append(i + 1)
+            lines.append(i + 1)
+        else:  # blank, on its row's line when the table has the row
+            r = shape.row_index.get(row)
+            values.append(0)
+            lines.append(0 if r is None else n + 1 + r)
+    keys = tuple(f"{prefix}{row}.{col}" for row, col in (*printed, *parts))
+    where, where_en, printed_zh, parts_zh, printed_en, parts_en = texts
+    return _Equation(
         rule,
-        "error",
-        f"{where}：{printed_zh}为{_render(actual)}，而{parts_zh}为{_render(expected)}，两者不等。",
-        f"{where_en}: {printed_en} is {_render_en(actual)} but {parts_en} is {_render_en(expected)}.",
+        len(printed),
         keys,
-        expected,
-        actual,
-        head.line,
-        head.key,
-        lines,
+        tuple(values),
+        _picker(values),
+        _picker(lines),
+        where,
+        where_en,
+        printed_zh,
+        parts_zh,
+        printed_en,
+        parts_en,
     )
 
 
-_T3_OUTSIDE = frozenset({"new", "carried_over", "total", "carried_forward"})
+def _lines(cells: TableCells) -> list[int | None]:
+    """None, each cell's source line (``cells.line(i)``), then each row's line: what
+    :attr:`_Equation.lines` picks from."""
+    # a cell its row does not have has no source (None): getattr's default, at C speed
+    lines: list[int | None] = list(map(getattr, cells.sources, repeat("line"), repeat(None)))
+    if None in lines:  # a cell without a line of its own is on its row's line
+        row_lines, cell_rows = cells.row_lines, cells.shape.cell_rows
+        for i in _nones(lines):
+            lines[i] = row_lines[cell_rows[i]]
+    return [None, *lines, *cells.row_lines]
 
 
-def _requests_hold(table: Table, rows: list[str], columns: Sequence[str], results: list[str]) -> bool:
-    """R1–R3 on plain numbers, for the common case: True only when every cell the rules read
-    is an ``int`` and every equation holds (anything else takes the detailed path)."""
-    cells = table.cells
-    grid = _grid(cells.shape, tuple(rows), tuple(columns))
-    if grid is None:
-        return False
-    values = cells.values
-    table_values: dict[str, list[int]] = {}
-    for key, where in grid.items():
-        row_values = [values[i] for i in where]
-        for v in row_values:
-            if type(v) is not int:
-                return False
-        table_values[key] = cast("list[int]", row_values)
-    if "total" in columns:
-        t = list(columns).index("total")
-        for ints in table_values.values():  # R2
-            if ints[t] + ints[t] != sum(ints):
-                return False
-    if {"new", "carried_over", "total", "carried_forward"} <= table_values.keys():
-        new, over = table_values["new"], table_values["carried_over"]
-        total, forward = table_values["total"], table_values["carried_forward"]
-        for i in range(len(columns)):  # R1
-            if new[i] + over[i] != total[i] + forward[i]:
-                return False
-    if "total" in table_values and results:
-        total = table_values["total"]
-        parts = [table_values[r] for r in results]
-        for i in range(len(columns)):  # R3
-            if total[i] != sum(p[i] for p in parts):
-                return False
-    return True
+def _nones(values: Sequence[object]) -> Iterator[int]:
+    """The positions of None in ``values`` (found at C speed)."""
+    return compress(count(), map(is_, values, repeat(None)))
 
 
-@lru_cache(maxsize=256)
-def _grid(shape: TableShape, rows: tuple[str, ...], columns: tuple[str, ...]) -> dict[str, list[int]] | None:
-    """Where the cells of ``rows`` × ``columns`` are in a table of ``shape`` (None: not all there)."""
-    out: dict[str, list[int]] = {}
-    for row in rows:
-        where = [shape.index.get(f"{row}.{c}") for c in columns]
-        if None in where:
-            return None
-        out[row] = [i for i in where if i is not None]
+def _solve(plan: _Plan, cells: TableCells, values: Sequence[Value]) -> list[Finding]:
+    """The findings of ``plan``'s equations on ``cells``: an error for each that does not hold,
+    info for each that blank cells make impossible to decide (``values`` is
+    ``[None, *cells.values]``)."""
+    # Which equations to look at, at C speed: those that read a blank cell, and those whose
+    # sums differ once blanks count as 0 (exact for an equation without blanks).
+    blanks = list(_nones(values))
+    zeroed = list(values)
+    look: set[int] = set()
+    for i in blanks:
+        zeroed[i] = 0
+        look.update(plan.reading.get(i, ()))
+    printed = map(sum, cast("Iterator[Sequence[int]]", map(call, plan.printed, repeat(zeroed))))
+    parts = map(sum, cast("Iterator[Sequence[int]]", map(call, plan.parts, repeat(zeroed))))
+    look.update(compress(count(), map(ne, printed, parts)))
+    lines: list[int | None] | None = None
+    out: list[Finding] = []
+    for e in sorted(look):
+        eq = plan.equations[e]
+        got = eq.values(values)
+        k = eq.printed
+        if None in got:
+            blank = tuple(compress(eq.keys, map(is_, got, repeat(None))))
+        else:
+            numbers = cast("Sequence[int | Decimal]", got)
+            expected, actual = sum(numbers[k:]), sum(numbers[:k])
+            if expected == actual:
+                continue
+            blank = ()
+        if lines is None:
+            lines = _lines(cells)
+        where, where_en, rule, keys = eq.where, eq.where_en, eq.rule, eq.keys
+        cell_lines = tuple(eq.lines(lines))
+        if blank:
+            shown = "、".join(blank[:6]) + ("等" if len(blank) > 6 else "")
+            shown_en = ", ".join(blank[:6]) + (" …" if len(blank) > 6 else "")
+            out.append(
+                Finding(
+                    rule,
+                    "info",
+                    f"{where}的{rule}无法核对：{shown}为空或缺失。",
+                    f"{rule} cannot be checked for {where_en}: {shown_en} blank or missing.",
+                    keys,
+                    None,
+                    None,
+                    cell_lines[0],
+                    keys[0],
+                    cell_lines,
+                    blank,
+                )
+            )
+            continue
+        out.append(
+            Finding(
+                rule,
+                "error",
+                f"{where}：{eq.printed_zh}为{_render(actual)}，而{eq.parts_zh}为{_render(expected)}，两者不等。",
+                f"{where_en}: {eq.printed_en} is {_render_en(actual)} but {eq.parts_en} is "
+                f"{_render_en(expected)}.",
+                keys,
+                expected,
+                actual,
+                cell_lines[0],
+                keys[0],
+                cell_lines,
+            )
+        )
     return out
 
 
-def _requests_rules(report: Report, variant: Variant) -> list[Finding]:
+_T3_OUTSIDE = frozenset({"new", "carried_over", "total", "carried_forward"})
+_INT = {int}
+
+
+_Holds = Callable[[Sequence[Value], set[type]], bool]
+
+
+class _Plan(NamedTuple):
+    """A table's rules compiled for one shape: a quick test that they all hold (given the
+    table's values and the set of their types), and the equations."""
+
+    holds: _Holds
+    equations: tuple[_Equation, ...]
+    printed: tuple[_Pick[Value], ...]  # per equation: its printed cells, from ``[None, *values]``
+    parts: tuple[_Pick[Value], ...]  # …and its parts
+    reading: dict[int, tuple[int, ...]]  # a cell's place in ``[None, *values]`` → its equations
+
+
+def _plan(holds: _Holds, equations: Sequence[_Equation]) -> _Plan:
+    reading: dict[int, list[int]] = {}
+    for e, eq in enumerate(equations):
+        for i in dict.fromkeys(eq.at):
+            reading.setdefault(i, []).append(e)
+    return _Plan(
+        holds,
+        tuple(equations),
+        tuple(_picker(eq.at[: eq.printed]) for eq in equations),
+        tuple(_picker(eq.at[eq.printed :]) for eq in equations),
+        {i: tuple(es) for i, es in reading.items()},
+    )
+
+
+def _never(_: Sequence[Value], __: set[type]) -> bool:
+    return False
+
+
+def _always(_: Sequence[Value], __: set[type]) -> bool:
+    return True
+
+
+def _requests_holds(
+    shape: TableShape, rows: Sequence[str], columns: Sequence[str], results: Sequence[str]
+) -> _Holds:
+    """R1–R3 on plain numbers, for the common case: a test that is True only when every cell
+    of ``rows`` × ``columns`` is an ``int`` and every equation holds (anything else takes the
+    detailed path)."""
+    where = [shape.index.get(f"{row}.{col}") for row in rows for col in columns]
+    if None in where:
+        return _never
+    if not where:
+        return _always
+    get = _picker(cast("list[int]", where))
+    n = len(columns)
+    first = {row: k for k, row in reversed(list(enumerate(rows)))}  # a row's position in ``rows``
+    t = columns.index("total") if "total" in columns else -1
+    r1 = tuple(first.get(r, -1) for r in ("new", "carried_over", "total", "carried_forward"))
+    r3 = _picker([first[r] for r in results]) if "total" in first and results else None
+    r3_total = first.get("total", -1)
+
+    def holds(values: Sequence[Value], types: set[type]) -> bool:
+        flat = get(values)
+        if types != _INT and set(map(type, flat)) != _INT:
+            return False
+        ints = cast("Sequence[int]", flat)
+        table = list(zip(*[iter(ints)] * n, strict=True))  # the rows, at C speed
+        if t >= 0 and list(map(sum, table)) != [x + x for x in ints[t::n]]:  # R2
+            return False
+        if -1 not in r1:  # R1
+            new, over, total, forward = (table[k] for k in r1)
+            if list(map(add, new, over)) != list(map(add, total, forward)):
+                return False
+        if r3 is not None:  # R3
+            return list(table[r3_total]) == list(map(sum, zip(*r3(table), strict=True)))
+        return True
+
+    return holds
+
+
+@lru_cache(maxsize=256)
+def _requests_plan(variant: Variant, shape: TableShape) -> _Plan:
+    """R1–R3 for a table 三 of ``shape``: R1 per column, R2 per row, R3 per column."""
     spec = variant.table("requests")
-    if spec is None:
-        return []
-    table = _table(report, "requests")
-    if table is None or not table.rows:
-        return [_missing_table(rule, spec, "三") for rule in ("R1", "R2", "R3")]
+    assert spec is not None
     row_specs = spec.row_specs()
     rows = [rs.row for rs in row_specs]
     columns = spec.columns or (row_specs[0].columns if row_specs else ())
     results = [r for r in rows if r not in _T3_OUTSIDE]
-    if _requests_hold(table, rows, columns, results):
-        return []  # every cell filled and R1–R3 hold: nothing to report
     labels = _row_labels(spec)
-    out: list[Finding] = []
-
-    grid = _all_cells(table, spec)  # R1–R3 address each cell several times
-
-    def c(row: str, col: str) -> _Cell:
-        return grid.get((row, col)) or _cell(table, spec, row, col)
-
-    if {"new", "carried_over", "total", "carried_forward"} <= set(rows):
+    compile_ = partial(_compile, shape, spec.prefix)
+    equations: list[_Equation] = []
+    if set(rows) >= _T3_OUTSIDE:
         for col in columns:
-            f = _equation(
-                "R1",
-                [c("total", col), c("carried_forward", col)],
-                [c("new", col), c("carried_over", col)],
-                f"表三“{_column_label(col)}”列",
-                f"table 三, column {col}",
-                "（七）总计加四、结转下年度",
-                "一、本年新收加二、上年结转",
-                "total + carried forward",
-                "new + carried over",
+            equations.append(
+                compile_(
+                    "R1",
+                    [("total", col), ("carried_forward", col)],
+                    [("new", col), ("carried_over", col)],
+                    f"表三“{_column_label(col)}”列",
+                    f"table 三, column {col}",
+                    "（七）总计加四、结转下年度",
+                    "一、本年新收加二、上年结转",
+                    "total + carried forward",
+                    "new + carried over",
+                )
             )
-            if f is not None:
-                out.append(f)
     if "total" in columns:
         parts_cols = [col for col in columns if col != "total"]
         for rs in row_specs:
             if "total" not in rs.columns:
                 continue
-            f = _equation(
-                "R2",
-                [c(rs.row, "total")],
-                [c(rs.row, col) for col in parts_cols if col in rs.columns],
-                f"表三“{labels[rs.row]}”行",
-                f"table 三, row {rs.row}",
-                "总计",
-                "各类申请人之和",
-                "the total",
-                "the sum of the applicant columns",
+            equations.append(
+                compile_(
+                    "R2",
+                    [(rs.row, "total")],
+                    [(rs.row, col) for col in parts_cols if col in rs.columns],
+                    f"表三“{labels[rs.row]}”行",
+                    f"table 三, row {rs.row}",
+                    "总计",
+                    "各类申请人之和",
+                    "the total",
+                    "the sum of the applicant columns",
+                )
             )
-            if f is not None:
-                out.append(f)
     if "total" in rows and results:
         for col in columns:
-            f = _equation(
-                "R3",
-                [c("total", col)],
-                [c(r, col) for r in results],
-                f"表三“{_column_label(col)}”列",
-                f"table 三, column {col}",
-                "（七）总计",
-                "各项办理结果之和",
-                "the total of results",
-                "the sum of the result rows",
+            equations.append(
+                compile_(
+                    "R3",
+                    [("total", col)],
+                    [(r, col) for r in results],
+                    f"表三“{_column_label(col)}”列",
+                    f"table 三, column {col}",
+                    "（七）总计",
+                    "各项办理结果之和",
+                    "the total of results",
+                    "the sum of the result rows",
+                )
             )
-            if f is not None:
-                out.append(f)
+    return _plan(_requests_holds(shape, rows, columns, results), equations)
+
+
+def _requests_rules(tables: _Tables, variant: Variant) -> list[Finding]:
+    spec = variant.table("requests")
+    if spec is None:
+        return []
+    table = _table(tables.all, "requests")
+    if table is None or not table.rows:
+        return [_missing_table(rule, spec, "三") for rule in ("R1", "R2", "R3")]
+    cells = table.cells
+    plan = _requests_plan(variant, cells.shape)
+    if plan.holds(cells.values, tables.types[id(table)]):
+        return []  # every cell filled and R1–R3 hold: nothing to report
+    out = _solve(plan, cells, [None, *cells.values])
     return _pinpoint(out, lambda key: _cell_of_key(table, key, spec.prefix)) if out else out
 
 
@@ -454,54 +583,65 @@ def _missing_table(rule: RuleId, spec: TableSpec, name: str) -> Finding:
     )
 
 
-def _appeals_rules(report: Report, variant: Variant) -> list[Finding]:
+@lru_cache(maxsize=256)
+def _appeals_plan(variant: Variant, shape: TableShape) -> _Plan:
+    """R4 for a table 四 of ``shape``: one equation per block."""
+    spec = variant.table("appeals")
+    assert spec is not None
+    labels = _row_labels(spec)
+    equations: list[_Equation] = []
+    for rs in spec.row_specs():
+        if "total" not in rs.columns:
+            continue
+        parts = [col for col in rs.columns if col != "total"]
+        equations.append(
+            _compile(
+                shape,
+                spec.prefix,
+                "R4",
+                [(rs.row, "total")],
+                [(rs.row, col) for col in parts],
+                f"表四“{labels[rs.row]}”",
+                f"table 四, {rs.row}",
+                "总计",
+                "、".join(_column_label(col) for col in parts) + "之和",
+                "the total",
+                " + ".join(parts),
+            )
+        )
+    return _plan(_appeals_holds(equations), equations)
+
+
+def _appeals_holds(equations: Sequence[_Equation]) -> _Holds:
+    """R4 on plain numbers: a test that is True only when every cell it reads is an ``int`` and
+    every block adds up (the equations then have nothing to report)."""
+    printed = [eq.values for eq in equations]  # (a block's total, then its parts)
+    if not printed:
+        return _always
+
+    def holds(values: Sequence[Value], _: set[type]) -> bool:  # ``values``: [None, *values]
+        blocks = cast("list[Sequence[int]]", list(map(call, printed, repeat(values))))
+        if set(map(type, chain.from_iterable(blocks))) != _INT:
+            return False
+        # total = sum(parts) ⇔ 2 × total = sum(block)
+        return list(map(sum, blocks)) == [b[0] + b[0] for b in blocks]
+
+    return holds
+
+
+def _appeals_rules(tables: _Tables, variant: Variant) -> list[Finding]:
     spec = variant.table("appeals")
     if spec is None:
         return []
-    table = _table(report, "appeals")
+    table = _table(tables.all, "appeals")
     if table is None or not table.rows:
         return [_missing_table("R4", spec, "四")]
-    if _appeals_hold(table, spec):
-        return []  # every row's total is filled in and adds up: nothing to report
-    labels = _row_labels(spec)
-    out: list[Finding] = []
-    for rs in spec.row_specs():
-        if "total" not in rs.columns:
-            continue
-        parts = [_cell(table, spec, rs.row, col) for col in rs.columns if col != "total"]
-        f = _equation(
-            "R4",
-            [_cell(table, spec, rs.row, "total")],
-            parts,
-            f"表四“{labels[rs.row]}”",
-            f"table 四, {rs.row}",
-            "总计",
-            "、".join(_column_label(col) for col in rs.columns if col != "total") + "之和",
-            "the total",
-            " + ".join(col for col in rs.columns if col != "total"),
-        )
-        if f is not None:
-            out.append(f)
-    return out
-
-
-def _appeals_hold(table: Table, spec: TableSpec) -> bool:
-    """R4 on plain numbers: True only when every cell it reads is an ``int`` and every row adds up."""
     cells = table.cells
-    index, values = cells.shape.index, cells.values
-    for rs in spec.row_specs():
-        if "total" not in rs.columns:
-            continue
-        row: list[int] = []
-        for col in rs.columns:
-            i = index.get(f"{rs.row}.{col}")
-            v = None if i is None else values[i]
-            if type(v) is not int:
-                return False
-            row.append(v)
-        if row[rs.columns.index("total")] * 2 != sum(row):
-            return False
-    return True
+    plan = _appeals_plan(variant, cells.shape)
+    values = [None, *cells.values]
+    if plan.holds(values, tables.types[id(table)]):
+        return []  # every row's total is filled in and adds up: nothing to report
+    return _solve(plan, cells, values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -520,19 +660,39 @@ def _specs_by_key(variant: Variant) -> dict[str, tuple[TableSpec, RowSpec]]:
 _COUNT_TYPES = frozenset({int, type(None)})
 
 
-def _figures(values: Sequence[Value]) -> Iterable[int]:
-    """The values that are not None, for tables that hold only counts."""
-    return cast("Iterable[int]", filter(partial(is_not, None), values))
+def _nonnegative(values: Sequence[Value]) -> bool:
+    """No value is negative (at C speed: blanks and zeros are left out by ``filter(None, …)``)."""
+    return bool(min(cast("Iterable[int | Decimal]", filter(None, values)), default=0) >= 0)
 
 
-def _figure_rules(report: Report, variant: Variant) -> list[Finding]:
+@lru_cache(maxsize=256)
+def _r5_plan(variant: Variant, shape: TableShape, prefix: str) -> tuple[_Pick[Value], _Pick[Value]]:
+    """For a table of ``shape``: picks of the cells that must hold counts (not money), and of
+    the cells that must not be negative (not signed)."""
+    specs = _specs_by_key(variant)
+    counts: list[int] = []
+    unsigned: list[int] = []
+    for i, key in enumerate(shape.keys):
+        row, _, column = key.rpartition(".")
+        found = specs.get(f"{prefix}{row}")
+        if not found or column not in found[1].money:
+            counts.append(i)
+        if not found or column not in found[1].signed:
+            unsigned.append(i)
+    return _picker(counts), _picker(unsigned)
+
+
+def _figure_rules(tables: _Tables, variant: Variant) -> list[Finding]:
     out: list[Finding] = []
     specs: dict[str, tuple[TableSpec, RowSpec]] | None = None
-    for table in report.tables:
+    for table in tables.all:
         cells = table.cells
         values = cells.values
-        if set(map(type, values)) <= _COUNT_TYPES and min(_figures(values), default=0) >= 0:
+        if tables.types[id(table)] <= _COUNT_TYPES and _nonnegative(values):
             continue  # only blanks and whole non-negative counts (checked at C speed)
+        counts, unsigned = _r5_plan(variant, cells.shape, table.prefix)
+        if set(map(type, counts(values))) <= _COUNT_TYPES and _nonnegative(unsigned(values)):
+            continue  # money only where money may be, negative figures only in signed columns
         for i, v in enumerate(values):
             if v is None or (type(v) is int and v >= 0):
                 continue  # blank, or a whole non-negative count: nothing for R5 to say
@@ -622,7 +782,7 @@ def _x1(report: Report, previous: Report, variant: Variant, pvariant: Variant) -
     skip = _consecutive(report, previous, "X1")
     if skip is not None:
         return [skip]
-    table, ptable = _table(report, "requests"), _table(previous, "requests")
+    table, ptable = _table(report.tables, "requests"), _table(previous.tables, "requests")
     out: list[Finding] = []
     for col in rows["carried_over"].columns:
         if col not in prows["carried_forward"].columns:
@@ -685,7 +845,7 @@ def _x2(report: Report, previous: Report, variant: Variant, pvariant: Variant) -
     skip = _consecutive(report, previous, "X2")
     if skip is not None:
         return [skip]
-    table, ptable = _table(report, "active"), _table(previous, "active")
+    table, ptable = _table(report.tables, "active"), _table(previous.tables, "active")
     labels = _row_labels(spec)
     out: list[Finding] = []
     for rs in wanted:
@@ -778,28 +938,25 @@ class _Prose:
 
     def __init__(self, report: Report) -> None:
         section = report.section(1)
-        parts: list[str] = []
-        self.starts: list[int] = []
-        self.lines: list[int] = []
-        self.topics: list[str] = []
-        size = 0
-        item = ""
         paragraphs = section.paragraphs if section is not None else ()
+        self.paragraphs = paragraphs
+        self.lines = [p.line for p in paragraphs]
         # one normalisation for the whole section (NFKC never makes or removes a line end)
-        texts = nfkc("\n".join(p.text for p in paragraphs)).split("\n")
+        joined = nfkc("\n".join([p.text for p in paragraphs]))
+        texts = joined.split("\n")
         if len(texts) != len(paragraphs):  # a paragraph with a line end (a stray row's cell)
             texts = [nfkc(p.text) for p in paragraphs]
-        for p, text in zip(paragraphs, texts, strict=True):
-            if p.item:
-                item = text
-            squeezed = _SPACE.sub(lambda m: "|" if _digit_gap(m) else "", text)
-            if parts and parts[-1][-1:].isdigit() and squeezed[:1].isdigit():
-                squeezed = "|" + squeezed
-            self.starts.append(size)
-            self.lines.append(p.line)
-            self.topics.append(f"{item}\n{text}")
-            parts.append(squeezed)
-            size += len(squeezed)
+            parts = list(map(_squeeze, texts))
+        else:
+            white = [c for c in _WHITE if c in joined]  # what white space there is, if any
+            parts = (
+                [_squeeze(t) if any(c in t for c in white) else t for t in texts] if white else texts.copy()
+            )
+        self.texts = texts
+        for k in range(1, len(parts)):
+            if parts[k][:1].isdigit() and parts[k - 1][-1:].isdigit():
+                parts[k] = "|" + parts[k]
+        self.starts = list(accumulate(map(len, parts), initial=0))[:-1]
         self.text = "".join(parts)
 
     def _at(self, pos: int) -> int:
@@ -811,15 +968,30 @@ class _Prose:
 
     def topic(self, pos: int) -> str:
         """The topic (sub-item heading and paragraph) of the character at ``pos``."""
-        return self.topics[self._at(pos)] if self.topics else ""
+        if not self.texts:
+            return ""
+        k = self._at(pos)
+        item = next((self.texts[j] for j in range(k, -1, -1) if self.paragraphs[j].item), "")
+        return f"{item}\n{self.texts[k]}"
 
 
-_SPACE = re.compile(r"\s+")
+#: The white space NFKC-normalised text can hold besides the line end (what ``\s`` and
+#: ``str.split()`` split at, less what NFKC turns into a plain space): looked for with ``in``,
+#: far faster than a regular expression over Chinese text.
+_WHITE = tuple(
+    c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n" and unicodedata.normalize("NFKC", c) == c
+)
 
 
-def _digit_gap(m: re.Match[str]) -> bool:
-    s, a, b = m.string, m.start(), m.end()
-    return a > 0 and b < len(s) and s[a - 1].isdigit() and s[b].isdigit()
+def _squeeze(text: str) -> str:
+    """``text`` without white space, but for a ``|`` where it stood between two digits."""
+    pieces = text.split()  # the pieces between runs of white space (none at either end)
+    out = pieces[:1]
+    for prev, piece in pairwise(pieces):
+        if prev[-1].isdigit() and piece[0].isdigit():
+            out.append("|")
+        out.append(piece)
+    return "".join(out)
 
 
 _SENTENCE_REACH = 200  # characters looked at on each side: a sentence, not the whole prose
@@ -840,17 +1012,16 @@ def _quotes(report: Report) -> list[_Quote]:
     found: dict[tuple[int, int], _Quote] = {}
 
     def add(kind: Literal["requests", "review", "litigation"], m: re.Match[str], verb: str) -> None:
-        gaps = (m.groupdict().get("gap") or "") + (m.groupdict().get("gap2") or "")
-        if _STOP.search(gaps) or _APPROX.search(text[m.start() : m.start("n")]):
+        found_gaps = m.groupdict()
+        gaps = (found_gaps.get("gap") or "") + (found_gaps.get("gap2") or "")
+        if _STOP.search(gaps) or _APPROX.search(text, m.start(), m.start("n")):
             return
-        sentence = _sentence(text, m.start(), m.end())
-        topic = prose.topic(m.start())
         if kind == "requests":
             # a request for information disclosure: said so in the quote, or a bare count of
             # 申请 in the paragraph about 依申请公开 (not 受理行政许可申请…)
-            if "公开" not in m.group(0) and not ("依申请" in topic and len(gaps) <= 2):
+            if "公开" not in m.group(0) and not (len(gaps) <= 2 and "依申请" in prose.topic(m.start())):
                 return
-        elif "公开" not in sentence:
+        elif "公开" not in _sentence(text, m.start(), m.end()):
             return
         if (kind == "review" and "诉讼" in gaps) or (kind == "litigation" and "复议" in gaps):
             return
@@ -870,13 +1041,13 @@ def _quotes(report: Report) -> list[_Quote]:
     return [q for _, q in sorted(found.items())]
 
 
-def _x3(report: Report, variant: Variant) -> list[Finding]:
+def _x3(report: Report, variant: Variant, tables: _Tables) -> list[Finding]:
     quotes = _quotes(report)
     if not quotes:
         return []
     out: list[Finding] = []
     req, app = variant.table("requests"), variant.table("appeals")
-    rtable, atable = _table(report, "requests"), _table(report, "appeals")
+    rtable, atable = _table(tables.all, "requests"), _table(tables.all, "appeals")
     for q in quotes:
         # the table figures the quote may stand for: the first is the one it should be
         options: list[tuple[str, list[_Cell]]]
@@ -951,6 +1122,13 @@ def _x3(report: Report, variant: Variant) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
+_ORDER = {rule: i for i, rule in enumerate(RULES)}
+
+
+def _rule_order(f: Finding) -> int:
+    return _ORDER[f.rule]
+
+
 def check(report: Report, *, previous: Report | None = None) -> list[Finding]:
     """Check the arithmetic (勾稽关系) of ``report``: rules R1–R5 and X3, with ``previous`` (the
     report of the year before) also X1 and X2.
@@ -961,13 +1139,13 @@ def check(report: Report, *, previous: Report | None = None) -> list[Finding]:
     Raises ``ValueError`` when the report's variant is not registered.
     """
     variant = _variant_of(report)
-    findings = _requests_rules(report, variant)
-    findings += _appeals_rules(report, variant)
-    findings += _figure_rules(report, variant)
+    tables = _Tables(report)
+    findings = _requests_rules(tables, variant)
+    findings += _appeals_rules(tables, variant)
+    findings += _figure_rules(tables, variant)
     if previous is not None:
         pvariant = _variant_of(previous)
         findings += _x1(report, previous, variant, pvariant)
         findings += _x2(report, previous, variant, pvariant)
-    findings += _x3(report, variant)
-    order = {rule: i for i, rule in enumerate(RULES)}
-    return sorted(findings, key=lambda f: order[f.rule])
+    findings += _x3(report, variant, tables)
+    return sorted(findings, key=_rule_order) if findings else findings
