@@ -206,9 +206,10 @@ def _prose(tree: Node, lines: Sequence[Line], diags: list[Diagnostic], where: st
         if kind == "ROW":
             if isinstance(where, int):
                 where = f"section {where}"
-            text = "\t".join(c.raw.strip() for c in ln.labels + ln.values)
+            text = "\t".join([c.raw.strip() for c in ln.labels + ln.values])
             out.append(Paragraph(text, ln.line))
-            has_figures = any(c.text for c in ln.values)
+            # a row's text is TAB, label, then its value cells' texts, each TAB-led (see layout)
+            has_figures = any(ln.text.split("\t")[2:])
             diags.append(
                 Diagnostic(
                     "stray-row",
