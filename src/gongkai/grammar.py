@@ -9,8 +9,9 @@ tables instead — the reference the tests compare with.
 
 What makes it fast: a table row is lexed by its label alone where the patterns prove that
 nothing else counts, and a label's terminal is kept (template labels recur in every report);
-prose is matched against the few terminals its parser state accepts; a line that takes several
-reductions has them worked out once per top of the state stack.
+prose is matched against the few terminals its parser state accepts; what a terminal does in a
+state (its reductions, then the shift) is worked out once and kept by the states of the stack it
+read, and a row's head names both its terminal and that move.
 """
 
 from __future__ import annotations
@@ -564,30 +565,71 @@ def _reducer(name: str, size: int, helper: bool, melt: tuple[bool, ...], grow: b
     return plain
 
 
-class _Step(NamedTuple):
-    """What a token does to the top ``depth`` states of the stack when it takes several
-    reductions: drop ``drop`` states, push ``pushed``, reduce by ``plan`` on the values, then
-    shift to ``shift`` (None: the token cannot be shifted there, and is skipped)."""
+class _Move(NamedTuple):
+    """What a token does to the state stack and the value stack: drop the top ``drop`` states
+    and push ``push`` (the gotos of its reductions, then ``shift``), run its reductions on the
+    values, then shift to ``shift`` (None: the token cannot be shifted there, and is skipped
+    with the stacks as they were).  Its reductions: ``wrap``, the name of the one rule of one
+    child (the most common, done in place), else ``reduce`` (None: there are none)."""
 
-    depth: int
-    top: list[int]  # the top ``depth`` states it was worked out on
     drop: int
-    pushed: tuple[int, ...]
-    plan: tuple[_Rule, ...]
+    push: tuple[int, ...]
+    wrap: str
+    reduce: _Reducer | None
     shift: int | None
 
 
-def _step(actions: list[dict[str, int]], rules: list[_Rule], states: list[int], typ: str) -> _Step:
-    """Work out ``typ``'s reductions on the state stack alone (whether it is shifted in the end
-    is only known after them: an LALR table may reduce on a lookahead it cannot shift).
+class _Fork(NamedTuple):
+    """A move that depends on a state below the top: the one at index ``at`` (negative) of the
+    stack picks the next fork or the move."""
 
-    Only the top ``depth`` states are read, so the step holds for any stack with that top.
+    at: int
+    next: dict[int, _Move | _Fork]
+
+
+_SKIP = _Move(0, (), "", None, None)
+
+
+def _composed(plan: Sequence[_Rule]) -> _Reducer | None:
+    """One function running the reductions of ``plan`` in order (None: there are none)."""
+    if not plan:
+        return None
+    if len(plan) == 1:
+        return plan[0].reduce
+    if len(plan) == 2:
+        first, second = plan[0].reduce, plan[1].reduce
+
+        def both(values: list[Any]) -> None:
+            first(values)
+            second(values)
+
+        return both
+    reducers = tuple(r.reduce for r in plan)
+
+    def each(values: list[Any]) -> None:
+        for reduce in reducers:
+            reduce(values)
+
+    return each
+
+
+def _move(
+    actions: list[dict[str, int]], rules: list[_Rule], states: list[int], typ: str
+) -> tuple[list[int], _Move]:
+    """Work out what ``typ`` does on the stack ``states`` (whether it is shifted in the end is
+    only known after its reductions: an LALR table may reduce on a lookahead it cannot shift).
+
+    Besides the move: the indexes (negative, deepest last) of the states below the top that
+    were read, in the order they were read; the move holds for any stack that has the same
+    states there, and which one is read next depends only on those read before.
     """
-    depth = low = len(states)
+    depth = len(states)  # the states below ``depth`` are as they were; ``pushed`` on top
     pushed: list[int] = []
     plan: list[_Rule] = []
+    reads: list[int] = []
+    deepest = len(states) - 1  # the top is known: the move is kept per top state
     act = actions[states[-1]][typ]
-    while True:
+    while act < 0:
         rule = rules[~act]
         plan.append(rule)
         size = rule.size
@@ -600,14 +642,20 @@ def _step(actions: list[dict[str, int]], rules: list[_Rule], states: list[int], 
         if pushed:
             goto = actions[pushed[-1]][rule.name]
         else:
-            low = min(low, depth - 1)
+            if depth - 1 < deepest:
+                deepest = depth - 1
+                reads.append(deepest - len(states))
             goto = actions[states[depth - 1]][rule.name]
         pushed.append(goto)
         nxt = actions[goto].get(typ)
-        if nxt is None or nxt >= 0:
-            n = len(states) - low
-            return _Step(n, states[-n:], len(states) - depth, tuple(pushed), tuple(plan), nxt)
+        if nxt is None:
+            return reads, _SKIP
         act = nxt
+    pushed.append(act)
+    drop = len(states) - depth
+    if len(plan) == 1 and plan[0].wraps:
+        return reads, _Move(drop, tuple(pushed), plan[0].name, None, act)
+    return reads, _Move(drop, tuple(pushed), "", _composed(plan), act)
 
 
 class Tables:
@@ -658,20 +706,55 @@ class Tables:
         self.labels: dict[str, str] = {}
         # (state, key) → the terminal of a row the state does not take by its label's terminal
         self.in_state: dict[tuple[int, str], str] = {}
-        # (state, terminal) → the steps worked out there (see _step), for other stacks below
-        self.steps: dict[tuple[int, str], list[_Step]] = {}
+        # per state: terminal → its move there, or a fork on the states below (see _move)
+        self.moves: list[dict[str, _Move | _Fork]] = [{} for _ in range(count)]
         self._kept = 0
+        # per state: a row's head → its terminal there and the start of its move (see row)
+        self.rows: list[dict[str, tuple[str, _Move | _Fork]]] = [{} for _ in range(count)]
 
-    def keep_step(self, state: int, typ: str, step: _Step) -> None:
-        """Remember ``step`` (of ``typ`` in ``state``); a bounded memory, and a few stack tops
-        per state and terminal, so that looking one up stays quick."""
-        if self._kept >= _STEPS_KEPT:
-            self.steps.clear()
+    def move(self, states: list[int], typ: str) -> _Move:
+        """What ``typ`` does on ``states`` (see _move); kept, in a bounded memory, for any
+        stack with the same states where it looked."""
+        top = states[-1]
+        if typ not in self.accepts[top]:
+            return _SKIP  # nothing to keep: the row lexer looks a terminal up before it is known
+        reads, found = _move(self.actions, self.rules, states, typ)
+        self._keep()
+        where: dict[Any, _Move | _Fork] = self.moves[top]
+        key: Any = typ
+        for at in reads:
+            fork = where.get(key)
+            if fork is None:
+                fork = where[key] = _Fork(at, {})
+            assert isinstance(fork, _Fork) and fork.at == at  # the same states read the same way
+            where, key = fork.next, states[at]
+        where[key] = found
+        return found
+
+    def row(self, head: str, states: list[int], number: int) -> tuple[str, _Move | _Fork]:
+        """The terminal of a row in the state on top of ``states`` (when ``by_label``), by its
+        head (its line up to the TAB after its label, or the whole line if there is none), and
+        the start of its move there; kept per state (a bounded memory, with the moves)."""
+        top = states[-1]
+        typ = self.lex_row(head if head[-1] == "\n" else head + "\t\n", top, number)
+        start = self.moves[top].get(typ)
+        if start is None:
+            move = self.move(states, typ)
+            start = self.moves[top].get(typ, move)  # not kept: typ is not accepted there
+        if len(head) <= _LABEL_KEY_MAX:
+            self._keep()
+            self.rows[top][head] = (typ, start)
+        return typ, start
+
+    def _keep(self) -> None:
+        """Count one more kept move or row; past the bound, forget them all."""
+        if self._kept >= _MOVES_KEPT:
+            for kept in self.moves:
+                kept.clear()
+            for heads in self.rows:
+                heads.clear()
             self._kept = 0
-        known = self.steps.setdefault((state, typ), [])
-        if len(known) < _STEPS_PER_STATE:
-            known.append(step)
-            self._kept += 1
+        self._kept += 1
 
     def _scanner(self, names: frozenset[str]) -> re.Pattern[str]:
         """One pattern of ``names``, each a named group, in Lark's order."""
@@ -757,9 +840,8 @@ class Tables:
 # how many row keys a variant keeps the terminal of, and how long a key may be to be kept
 _LABELS_KEPT = 4096
 _LABEL_KEY_MAX = 256
-# how many multi-reduction steps a variant keeps
-_STEPS_KEPT = 4096
-_STEPS_PER_STATE = 8
+# how many moves a variant keeps
+_MOVES_KEPT = 8192
 
 
 @cache
@@ -787,71 +869,49 @@ def parse_lines(
     if engine == "lark":
         return _parse_with_lark(variant, lines)
     t = tables_for(variant)
-    actions, rules, expected, accepts = t.actions, t.rules, t.expected, t.accepts
-    prose_scanners = t.prose_scanners
-    labels = t.labels if t.by_label else None
+    actions, rules, expected = t.actions, t.rules, t.expected
+    prose_scanners, moves, rows, by_label = t.prose_scanners, t.moves, t.rows, t.by_label
     top = t.start
     states: list[int] = [top]
     values: list[Any] = []  # tokens, nodes and (helper rules) lists of children
     skipped: list[Skipped] = []
-    number = 0
     typ: str
-    for line in lines:
-        number += 1
-        # the line's terminal (see Tables.lex); a row by its key where its label decides
-        if line[0] == "\t":
-            if labels is not None and line.find("\n") == len(line) - 1:
-                tab = line.find("\t", 1)
-                key = line if tab < 0 else line[:tab] + "\t\n"
-                typ = labels.get(key, "")  # "": not seen yet, or no terminal
-                if typ not in accepts[top]:
-                    typ = t.lex_row(key, top, number)
-            else:
-                typ = t.lex(line, top, number)
+    move: _Move | _Fork | None
+    for number, line in enumerate(lines, 1):
+        # the line's terminal (see Tables.lex) and what it does there (see Tables.move): a row
+        # where its label decides by its head, which names both (see Tables.row)
+        if line[0] == "\t" and by_label and line.find("\n") == len(line) - 1:
+            tab = line.find("\t", 1)
+            head = line if tab < 0 else line[:tab]  # the key, less its constant "\t\n"
+            known = rows[top].get(head)
+            if known is None:
+                known = t.row(head, states, number)
+            typ, move = known
         else:
-            m = (prose_scanners[top] or t.scanner(top, False)).match(line)
-            typ = t.lex(line, top, number) if m is None or m.end() != len(line) else m.lastgroup or ""
-        act = actions[top].get(typ)
-        if act is not None and act < 0:
-            rule = rules[~act]
-            size = rule.size
-            goto = actions[states[-1 - size]][rule.name]
-            act = actions[goto].get(typ)
-            if act is not None and act >= 0:  # most often: one reduction, then the shift
-                if size == 1:
-                    states[-1] = goto
-                else:
-                    if size:
-                        del states[-size:]
-                    states.append(goto)
-                if rule.wraps:
-                    values[-1] = Node(rule.name, [values[-1]])
-                else:
-                    rule.reduce(values)
-            else:  # several reductions, or none after all: worked out once per stack top
-                steps = t.steps.get((top, typ))
-                step = None
-                if steps is not None:
-                    for known in steps:
-                        if states[-known.depth :] == known.top:
-                            step = known
-                            break
-                if step is None:
-                    step = _step(actions, rules, states, typ)
-                    t.keep_step(top, typ, step)
-                act = step.shift
-                if act is not None:
-                    if step.drop:
-                        del states[-step.drop :]
-                    states += step.pushed
-                    for rule in step.plan:
-                        rule.reduce(values)
-        if act is None:
+            if line[0] == "\t":
+                typ = t.lex(line, top, number)
+            else:
+                m = (prose_scanners[top] or t.scanner(top, False)).match(line)
+                typ = t.lex(line, top, number) if m is None or m.end() != len(line) else m.lastgroup or ""
+            move = moves[top].get(typ)
+        while type(move) is _Fork:  # the move depends on states below the top
+            move = move.next.get(states[move.at])
+        if move is None:
+            move = t.move(states, typ)
+        drop, push, wrap, reduce, shift = move  # type: ignore[misc]  # a _Move: no fork is left
+        if shift is None:
             skipped.append(_tok(Skipped, (_tok(Tok, (typ, number)), expected[top])))
             continue
-        states.append(act)
+        if drop:
+            states[-drop:] = push
+        else:
+            states += push
+        if wrap:
+            values[-1] = Node(wrap, [values[-1]])
+        elif reduce is not None:
+            reduce(values)
         values.append(_tok(Tok, (typ, number)))
-        top = act
+        top = shift
     while True:  # the end of the text: reduce what is left up to the start rule
         act = actions[top].get("$END")
         if act is None or act >= 0:
