@@ -419,3 +419,19 @@ def test_needle_guards_are_characters_of_their_needle() -> None:
     for _v, _signature, needles, _in_rows in _detection(_all_variants()):
         assert all(not guard or guard in needle for needle, guard in needles)
         assert needles  # the built-in signatures all have needles
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+@given(st.lists(st.sampled_from(_MORE_LINES), min_size=1, max_size=40))
+def test_driven_tables_parse_as_the_plain_driver_when_moves_are_forgotten(
+    name: str, lines: list[str]
+) -> None:
+    # a memory of three moves and rows: forgotten again and again, in the middle of a parse
+    import gongkai.grammar as grammar
+
+    kept = grammar._MOVES_KEPT
+    grammar._MOVES_KEPT = 3
+    try:
+        assert _driven(name, lines) == _plain_parse(name, lines)
+    finally:
+        grammar._MOVES_KEPT = kept
