@@ -451,15 +451,7 @@ def read_lines(text: str) -> list[Line]:
             for row in s.split("\n"):
                 if not row.isspace():
                     parts = row.split("\t", MAX_CELLS)
-                    first_text = _text_of(parts[0])
-                    # (pandas' column numbers, 0 1 2…, follow an empty first cell: other rows
-                    # with an empty first cell, and no row number expected, are kept as they are)
-                    if (
-                        index_next is not None
-                        or first_text == "0"
-                        or (not first_text and len(parts) > 3 and _text_of(parts[1]) == "0")
-                    ):
-                        parts, index_next = _pandas_index(parts, index_next)
+                    parts, index_next = _unindexed(parts, index_next)
                     if parts:
                         ns.append(len(parts))
                         firsts.append(row_line)
@@ -483,15 +475,7 @@ def read_lines(text: str) -> list[Line]:
                 stripped = row.strip().replace("\n", "")  # a cell broken over two lines joins up
                 if not _RULE.match(stripped):
                     parts = _split_pipes(stripped)[: MAX_CELLS + 1]
-                    first_text = _text_of(parts[0])
-                    # (pandas' column numbers, 0 1 2…, follow an empty first cell: other rows
-                    # with an empty first cell, and no row number expected, are kept as they are)
-                    if (
-                        index_next is not None
-                        or first_text == "0"
-                        or (not first_text and len(parts) > 3 and _text_of(parts[1]) == "0")
-                    ):
-                        parts, index_next = _pandas_index(parts, index_next)
+                    parts, index_next = _unindexed(parts, index_next)
                     if parts:
                         ns.append(len(parts))
                         firsts.append(row_line)
@@ -645,6 +629,16 @@ def _make_rows(
         elif i in spliced:
             lines.extend(spliced[i])
     return lines, True
+
+
+def _unindexed(parts: list[str], expected: int | None) -> tuple[list[str], int | None]:
+    """:func:`_pandas_index`, after a cheap test that lets most rows through as they are:
+    pandas' column numbers (0 1 2…) start with "0" or follow an empty first cell, and a row
+    number is only looked for where one is expected."""
+    first = _text_of(parts[0])
+    if expected is None and first != "0" and (first or len(parts) <= 3 or _text_of(parts[1]) != "0"):
+        return parts, None
+    return _pandas_index(parts, expected)
 
 
 def _pandas_index(parts: list[str], expected: int | None) -> tuple[list[str], int | None]:
