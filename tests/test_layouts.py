@@ -315,13 +315,34 @@ def test_cell_per_line_blank_lines_between_rows_may_hold_tabs() -> None:
 
 
 def test_cell_per_line_continuation_after_the_last_row_of_a_run() -> None:
-    # the short fragment after the run's last row continues that row's last cell
+    # the short fragment after the run's last row is read with that row (a label's wrap); after
+    # a figure it is prose again: a figure never wraps across an empty line
     lines = read_lines("\t总计\n\t1\n\n\t合计\n\t2\n\n不予公开\n\n二、下一节\n")
     assert [(ln.text, ln.line, ln.end_line) for ln in lines] == [
         ("\t总计\t1", 1, 2),
-        ("\t合计|2不予公开", 4, 7),
+        ("\t合计\t2", 4, 5),
+        ("不予公开", 7, 7),
         ("二、下一节", 9, 9),
     ]
+    lines = read_lines("\t总计\n\t1\n\n\t（三）\n\n不予公开\n\n二、下一节\n")
+    assert [(ln.text, ln.line, ln.end_line) for ln in lines] == [
+        ("\t总计\t1", 1, 2),
+        ("\t(三)不予公开", 4, 6),
+        ("二、下一节", 8, 8),
+    ]
+
+
+def test_short_prose_after_a_cell_per_line_table_keeps_the_last_figure() -> None:
+    # "特此报告" two lines below the last figure is prose, and the figure stays the row's
+    text = "\t（一）予以公开\n\t1\n\t2\n\n特此报告\n \n某某局\n"
+    lines = read_lines(text)
+    assert [(ln.kind, ln.text, ln.line) for ln in lines] == [
+        ("row", "\t(一)予以公开\t1\t2", 1),
+        ("text", "特此报告", 5),
+        ("text", "某某局", 7),
+    ]
+    assert [(c.raw, c.line) for c in lines[0].values] == [("1", 2), ("2", 3)]
+    assert lines[0].raw == "\t（一）予以公开\n\t1\n\t2"
 
 
 def test_cell_per_line_row_of_too_many_cells_amid_rows_is_prose() -> None:

@@ -333,6 +333,8 @@ _CELL_ROWS = (
 )
 #: the blank lines between two rows of such a match, but the first (which is empty)
 _ROW_GAP = re.compile(r"\n\n((?:[^\S\n]*\n)*)")
+#: an empty line (or one of spaces and TABs) within a match
+_EMPTY_LINE = re.compile(r"\n[^\S\n]*\n")
 #: a blank line after the empty line between two rows (without one, the rows split at "\n\n")
 _BLANK_AFTER_EMPTY = re.compile(r"\n\n[^\S\n]*\n")
 # a pipe row on one line: a pipe, no TAB, and if it opens with a pipe it closes with one (else
@@ -492,6 +494,18 @@ def read_lines(text: str) -> list[Line]:
         elif kind == "cells":  # a row with a cell that goes on over more lines
             body = s[1:].rstrip("\n")
             parts = body.split("\n\t")
+            after = ""  # prose the row's last cell took along (below), and its first line
+            after_line = 0
+            if "\n" in parts[-1]:
+                # A figure never wraps across an empty line: a short line after the row's last
+                # figure and an empty line ("…\t2" / "" / "特此报告") is prose after the table.
+                last = parts[-1]
+                empty = _EMPTY_LINE.search(last)
+                if empty is not None and _flag_of(last[: empty.start()]) == _FIGURE:
+                    parts[-1] = last[: empty.start()]
+                    body = body[: len(body) - len(last) + empty.start()]
+                    after = last[empty.end() :]
+                    after_line = lineno + body.count("\n") + empty.group().count("\n")
             if len(parts) <= MAX_CELLS:
                 line = lineno
                 for part in parts:
@@ -502,6 +516,12 @@ def read_lines(text: str) -> list[Line]:
                 )
                 raws += parts
                 out.append(None)
+                for number, piece in enumerate(after.split("\n"), after_line) if after else ():
+                    prose, layout = _PROSE_LINES[piece] if len(piece) <= _MEMO_KEY_MAX else _prose_line(piece)
+                    if prose:
+                        if out[-1] is None or out[-1].kind == "row":
+                            after_row.append(len(out))
+                        out.append(Line("text", prose, piece, number, number, layout))
             else:
                 for ln in _cell_rows(s, lineno):
                     if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
