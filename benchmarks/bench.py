@@ -98,7 +98,7 @@ class Config:
         """The full or the quick configuration (``batch`` overrides the batch size)."""
         if quick:
             return cls(True, 50, 20, 6, 8, 3, 5, (15, 5, 1), batch or 1_000, 1, 10, rng_seed)
-        return cls(False, 200, 20, 20, 20, 5, 10, (40, 10, 3), batch or 10_000, 2, 40, rng_seed)
+        return cls(False, 200, 20, 20, 20, 5, 10, (40, 10, 5), batch or 10_000, 2, 40, rng_seed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -479,16 +479,27 @@ FACTORS = (1, 10, 100)
 
 
 def measure_scaling(cfg: Config, base: str) -> Json:
-    """Parse and pipeline time of the base report grown 10× and 100×, as ratios to 1×."""
+    """Parse and pipeline time of the base report grown 10× and 100×, as ratios to 1×.
+
+    The sizes are timed in rounds, each running every size (1× and 10× several times, 100×
+    once), so that the machine's noise and the state of the heap hit them alike: the ratios
+    compare times taken side by side, not one size's run after another's."""
     out: Json = {"base_bytes": utf8_size(base), "modes": {}}
+    rounds = cfg.scaling_reps[-1]
+    per_round = [max(1, -(-reps // rounds)) for reps in cfg.scaling_reps]  # (ceiling)
     for mode in SCALING_MODES:
+        texts = [grow(base, mode, factor) for factor in FACTORS]
+        for text in texts:
+            pipeline(text)  # warm: the memos and caches a long run has
+        times: list[tuple[list[float], list[float]]] = [([], []) for _ in FACTORS]
+        for _ in range(rounds):
+            for text, n, (pa, pi) in zip(texts, per_round, times, strict=True):
+                for _ in range(n):
+                    pa.append(clock(parse_only, text))
+                    pi.append(clock(pipeline, text))
         points: list[Json] = []
-        for factor, reps in zip(FACTORS, cfg.scaling_reps, strict=True):
-            text = grow(base, mode, factor)
-            pa, pi = [], []
-            for _ in range(reps):
-                pa.append(clock(parse_only, text))
-                pi.append(clock(pipeline, text))
+        for factor, text, (pa, pi) in zip(FACTORS, texts, times, strict=True):
+            reps = len(pa)
             points.append(
                 {
                     "factor": factor,
