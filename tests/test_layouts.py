@@ -345,6 +345,28 @@ def test_short_prose_after_a_cell_per_line_table_keeps_the_last_figure() -> None
     assert lines[0].raw == "\t（一）予以公开\n\t1\n\t2"
 
 
+def test_a_line_after_a_figure_and_an_empty_line_parts_the_cells_around_it() -> None:
+    # a page number between two rows that lost their empty line: dropped, both rows kept whole
+    lines = read_lines("\t（一）\n\t1\n\n- 3 -\n\t（二）\n\t2\n")
+    assert [(ln.text, ln.line, ln.end_line) for ln in lines] == [("\t(一)\t1", 1, 2), ("\t(二)\t2", 5, 6)]
+    # prose amid a row's cells: the figures before it stay in their row, those after it are
+    # a row of their own (which the grammar reports), none is read as text
+    lines = read_lines("\t（一）\n\t1\n\n备注\n\t2\n")
+    assert [(ln.kind, ln.text, ln.line) for ln in lines] == [
+        ("row", "\t(一)\t1", 1),
+        ("text", "备注", 4),
+        ("row", "\t\t2", 5),
+    ]
+
+
+def test_a_label_broken_after_its_item_number_is_one_label() -> None:
+    # "8" looks like a figure, but ".属于…" after the empty line goes on with its numbering
+    lines = read_lines("\t8\n\n.属于行政查询事项\n\t0\n\t1\n")
+    assert [(ln.text, [c.raw for c in ln.values]) for ln in lines] == [
+        ("\t8.属于行政查询事项\t0\t1", ["0", "1"])
+    ]
+
+
 def test_cell_per_line_row_of_too_many_cells_amid_rows_is_prose() -> None:
     cells = "".join(f"\t{i}\n" for i in range(300))
     lines = read_lines("\t总计\n\t1\n\n\t标签\n" + cells + "\n\t合计\n\t2\n")

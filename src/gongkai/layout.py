@@ -494,34 +494,32 @@ def read_lines(text: str) -> list[Line]:
         elif kind == "cells":  # a row with a cell that goes on over more lines
             body = s[1:].rstrip("\n")
             parts = body.split("\n\t")
-            after = ""  # prose the row's last cell took along (below), and its first line
-            after_line = 0
-            if "\n" in parts[-1]:
-                # A figure never wraps across an empty line: a short line after the row's last
-                # figure and an empty line ("…\t2" / "" / "特此报告") is prose after the table.
-                last = parts[-1]
-                empty = _EMPTY_LINE.search(last)
-                if empty is not None and _flag_of(last[: empty.start()]) == _FIGURE:
-                    parts[-1] = last[: empty.start()]
-                    body = body[: len(body) - len(last) + empty.start()]
-                    after = last[empty.end() :]
-                    after_line = lineno + body.count("\n") + empty.group().count("\n")
             if len(parts) <= MAX_CELLS:
-                line = lineno
-                for part in parts:
-                    cell_lines.append(line)
-                    line += part.count("\n") + 1
-                rows.append(
-                    (len(out), len(raws), "cell-per-line", [len(parts)], [lineno], [line - 1], ["\t" + body])
+                # (an empty line within: a figure's "continuation" after it is prose, see below)
+                runs = (
+                    [(parts, lineno)] if _EMPTY_LINE.search(body) is None else _figure_breaks(parts, lineno)
                 )
-                raws += parts
-                out.append(None)
-                for number, piece in enumerate(after.split("\n"), after_line) if after else ():
-                    prose, layout = _PROSE_LINES[piece] if len(piece) <= _MEMO_KEY_MAX else _prose_line(piece)
-                    if prose:
-                        if out[-1] is None or out[-1].kind == "row":
-                            after_row.append(len(out))
-                        out.append(Line("text", prose, piece, number, number, layout))
+                for run, run_line in runs:
+                    if isinstance(run, str):  # prose lines between or after the cells
+                        for number, piece in enumerate(run.split("\n"), run_line):
+                            prose, layout = (
+                                _PROSE_LINES[piece] if len(piece) <= _MEMO_KEY_MAX else _prose_line(piece)
+                            )
+                            if prose:
+                                if out[-1] is None or out[-1].kind == "row":
+                                    after_row.append(len(out))
+                                out.append(Line("text", prose, piece, number, number, layout))
+                        continue
+                    line = run_line
+                    for part in run:
+                        cell_lines.append(line)
+                        line += part.count("\n") + 1
+                    run_raw = "\t" + "\n\t".join(run)
+                    rows.append(
+                        (len(out), len(raws), "cell-per-line", [len(run)], [run_line], [line - 1], [run_raw])
+                    )
+                    raws += run
+                    out.append(None)
             else:
                 for ln in _cell_rows(s, lineno):
                     if ln.kind == "text" and out and (out[-1] is None or out[-1].kind == "row"):
@@ -649,6 +647,43 @@ def _make_rows(
         elif i in spliced:
             lines.extend(spliced[i])
     return lines, True
+
+
+#: how a label's item number goes on ("8" / ".属于…"): a "figure" that such a piece continues
+#: across an empty line is the start of a label
+_NUMBERING_GOES_ON = frozenset(".．、)）")
+
+
+def _figure_breaks(parts: list[str], first: int) -> list[tuple[list[str] | str, int]]:
+    """The cells of a cell-per-line match (``parts``, from line ``first``) in runs, with the
+    prose between them, each with its first line.
+
+    A label wraps across an empty line (``（三）`` / empty line / ``不予公开``, also ``8`` / empty
+    line / ``.属于行政查询事项``), a figure never does: what a figure's cell took along after an
+    empty line is prose (``特此报告`` after the table, a page number between two rows), and the
+    cells after it go on in a run of their own.
+    """
+    out: list[tuple[list[str] | str, int]] = []
+    run: list[str] = []
+    run_line = line = first
+    for part in parts:
+        empty = _EMPTY_LINE.search(part) if "\n" in part else None
+        if (
+            empty is not None
+            and _flag_of(part[: empty.start()]) == _FIGURE
+            and part[empty.end() :].lstrip()[:1] not in _NUMBERING_GOES_ON
+        ):
+            run.append(part[: empty.start()])
+            out.append((run, run_line))
+            out.append((part[empty.end() :], line + part.count("\n", 0, empty.end())))
+            run = []
+            run_line = line + part.count("\n") + 1
+        else:
+            run.append(part)
+        line += part.count("\n") + 1
+    if run:
+        out.append((run, run_line))
+    return out
 
 
 def _unindexed(parts: list[str], expected: int | None) -> tuple[list[str], int | None]:
