@@ -202,6 +202,19 @@ def test_trailing_tab_is_stripped_before_a_blank_first_cell() -> None:
     assert _values(table, "new") == [None, 0, 0, 0, 0, 0, 0]
 
 
+def test_trailing_tabs_are_stripped_before_span_pads_are_looked_for() -> None:
+    # two rows "0⇥⇥0⇥⇥" share a blank-then-filled pattern, like markitdown's span pads; their
+    # lines end in TABs, so the TABs are the artefact and the middle blank a blank figure
+    text = (
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        "规章\t0\t\t5\t\t\n行政规范性文件\t1\t\t7\t\t\n"
+    )
+    table = gongkai.parse(text).active
+    assert table is not None
+    assert [f.value for f in table["regulations"].figures] == [0, None, 5]
+    assert [f.value for f in table["normative_documents"].figures] == [1, None, 7]
+
+
 def test_html_and_emphasis_left_in_cells_are_read_through() -> None:
     rows = "| 一、本年<br>新收政府信息公开申请数量 | **1** | 2&nbsp; | 3 | 4 | 5 | 6 | __21__ |\n"
     table = _requests(HEAD + rows)

@@ -117,6 +117,10 @@ def place(
     """
     if all(len(r) == width for r in rows):  # the common case: every row has its cells
         return [Placement(list(r), [], "") for r in rows]
+    if any(trailing):
+        # A line that ends in a separator: its empty cells at the end are the converter's
+        # before anything else is (two rows "0⇥⇥0⇥⇥" are not two rows with a span pad).
+        rows = [_strip_end(r, width) if i < len(trailing) and trailing[i] else r for i, r in enumerate(rows)]
     spans = _span_positions([r for r in rows if len(r) > width])
     work: list[Sequence[Cell]] = []
     for i, r in enumerate(rows):
@@ -170,6 +174,14 @@ def place(
             cells = list(r)
         out.append(Placement(cells, extra, note))
     return out
+
+
+def _strip_end(row: Sequence[Cell], width: int) -> Sequence[Cell]:
+    """``row`` without the empty cells at its end, while it is longer than ``width``."""
+    hi = len(row)
+    while hi > width and not row[hi - 1].text:
+        hi -= 1
+    return row[:hi]
 
 
 def _drop_at(row: Sequence[Cell], positions: list[int], width: int) -> list[Cell]:
