@@ -245,6 +245,21 @@ def test_html2text_cell_broken_over_two_lines_is_joined() -> None:
     assert table["partially_granted"].line == 6
 
 
+def test_html2text_row_with_empty_first_and_last_cells_keeps_both() -> None:
+    # html2text writes no outer pipes ("---|---"): "| 1| …| 0|" is an empty cell, 13 figures
+    # and an empty cell, not 13 figures between outer pipes
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况\n\n行政复议| 行政诉讼  \n---|---  \n"
+        "结果维持| 结果纠正| 其他结果| 尚未审结| 总计| 未经复议直接起诉| 复议后起诉  \n"
+        "结果维持| 结果纠正| 其他结果| 尚未审结| 总计| 结果维持| 结果纠正| 其他结果| 尚未审结| 总计  \n"
+        "| 1| 0| 0| 1| 0| 0| 0| 0| 0| 0| 0| 0| 0|   \n"
+    )
+    table = gongkai.parse(text).appeals
+    assert table is not None
+    assert [f.value for f in table["review"].figures] == [None, 1, 0, 0, 1]
+    assert [f.value for f in table["litigation.after_review"].figures] == [0, 0, 0, 0, None]
+
+
 def test_pandas_index_column_and_column_numbers_are_dropped() -> None:
     rows = "\t0\t1\t2\t3\t4\t5\t6\t7\n0\t一、本年新收政府信息公开申请数量\t1\t2\t3\t4\t5\t6\t21\n1\t二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n"
     table = _requests(HEAD + rows)

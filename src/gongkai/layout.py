@@ -101,6 +101,8 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PAGE_NO = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?$")
 _RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _RULE_OR_PAGE_START = frozenset("-—–|:第")
+#: a table rule that does not open with a pipe (html2text's ``---|---``)
+_BARE_RULE = re.compile(r"^[^\S\n]*:?-{3,}:?[^\S\n]*\|", re.M)
 _HTML_BITS = re.compile(r"<\s*/?\s*(?:br|p|span|div|b|strong|i|em|font)\b[^>]*>|&nbsp;|&#160;", re.I)
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
@@ -285,11 +287,13 @@ def _make_row(cells: list[Cell], layout: LayoutName, first: int, last: int, raw:
     return _build_row(texts, tuple(cells), flags, 0, len(cells), layout, first, last, raw)
 
 
-def _split_pipes(line: str) -> list[str]:
+def _split_pipes(line: str, outer: bool = True) -> list[str]:
+    """A pipe row's cells; ``outer``: whether the table may write outer pipes (else a pipe at
+    either end separates an empty cell, as html2text writes them)."""
     s = line.strip()
     # Outer pipes come in pairs (``| a | b |``).  html2text writes no outer pipes, and a row
     # ending in an empty cell ends in ``| `` there: that pipe separates a cell, keep it.
-    if s.startswith("|"):
+    if outer and s.startswith("|"):
         s = s[1:]
         if s.endswith("|") and not s.endswith("\\|"):
             s = s[:-1]
@@ -472,11 +476,14 @@ def read_lines(text: str) -> list[Line]:
             lasts = []
             texts = []
             row_line = lineno
+            # a rule without outer pipes (``---|---``) is html2text's: its rows have none either,
+            # and a pipe at a row's start or end stands for an empty cell (``| 0| 0|``)
+            outer = _BARE_RULE.search(s) is None
             for row in s.split("\n") if kind == "pipes" else (s,):
                 end = row_line + row.count("\n")  # (a pipe match may be a row broken over two lines)
                 stripped = row.strip().replace("\n", "")  # a cell broken over two lines joins up
                 if not _RULE.match(stripped):
-                    parts = _split_pipes(stripped)[: MAX_CELLS + 1]
+                    parts = _split_pipes(stripped, outer)[: MAX_CELLS + 1]
                     parts, index_next = _unindexed(parts, index_next)
                     if parts:
                         ns.append(len(parts))
