@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from .check import Finding, check
-from .errors import Diagnostic, ParseError
+from ._errors import Diagnostic, ParseError
 from .model import Figure, Paragraph, Report, Row, Section, Table
 from .pipeline import parse
 from .record import to_dict, to_record

@@ -2,7 +2,7 @@
 
 The tree says which line is which row; the variant's data says what the row means; this module
 places each row's cells into columns (:func:`gongkai.cells.place`), reads the figures and records
-every deviation as a :class:`~gongkai.errors.Diagnostic`.
+every deviation as a :class:`~gongkai._errors.Diagnostic`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from operator import attrgetter, itemgetter
 from typing import NamedTuple, TypeVar, cast, overload
 
 from .cells import Placement, place, read_value
-from .errors import Diagnostic
+from ._errors import Diagnostic
 from .grammar import Node, Skipped, Tok
 from .layout import Cell, Line
 from .model import (

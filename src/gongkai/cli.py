@@ -17,7 +17,7 @@ from typing import Any
 
 from . import __version__
 from .check import Finding, check
-from .errors import ParseError
+from ._errors import ParseError
 from .model import Report
 from .pipeline import parse
 from .record import _jsonable, to_dict, to_record

@@ -2,7 +2,7 @@
 
 A :class:`Report` has its six :class:`Section` objects, its three tables as named fields
 (``active`` = table 二, ``requests`` = table 三, ``appeals`` = table 四) and the
-:class:`~gongkai.errors.Diagnostic` list.  A table holds named :class:`Row` objects, a row named
+:class:`~gongkai._errors.Diagnostic` list.  A table holds named :class:`Row` objects, a row named
 :class:`Figure` objects; every figure keeps the text it was read from and its source line.
 Row and column names are the record keys of the variant (template.md §8), so
 ``report.requests["denied.state_secret"]["total"]`` is the figure behind the record key
@@ -18,7 +18,7 @@ from typing import Literal, Protocol, overload
 
 from attrs import field, frozen
 
-from .errors import Diagnostic
+from ._errors import Diagnostic
 
 __all__ = [
     "Figure",

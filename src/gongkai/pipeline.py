@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 
 from .build import build_report
-from .errors import ParseError
+from ._errors import ParseError
 from .grammar import GrammarFailure, parse_lines
 from .layout import read_lines
 from .model import Report

@@ -1,5 +1,6 @@
-"""What can go wrong: :class:`ParseError` (the only exception ``parse`` raises) and the
-:class:`Diagnostic` records a lenient parse returns instead of raising."""
+"""What can go wrong: gongkai's errors (:class:`GongkaiError` and its kinds, the only
+exceptions that leave the library on bad input) and the :class:`Diagnostic` records a lenient
+parse returns instead of raising."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Literal
 
 from attrs import frozen
 
-__all__ = ["Diagnostic", "ParseError", "Severity"]
+from ._document import Where
+
+__all__ = ["Diagnostic", "GongkaiError", "ParseError", "ReadError", "Severity", "VariantError"]
 
 Severity = Literal["error", "warning", "info"]
 
@@ -27,13 +30,22 @@ class Diagnostic:
     severity: Severity = "warning"
     raw: str = ""
     expected: tuple[str, ...] = ()
+    #: where in the source, for readers that know more than a line (page, table, cell)
+    where: Where | None = None
 
     def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line is not None else ""
-        return f"{where}{self.severity}: {self.message}"
+        if self.where is not None and (self.where.line is None or self.where.page is not None):
+            place = f"{self.where}: "
+        else:
+            place = f"line {self.line}: " if self.line is not None else ""
+        return f"{place}{self.severity}: {self.message}"
 
 
-class ParseError(ValueError):
+class GongkaiError(Exception):
+    """The base of every error gongkai raises on purpose: catch this to catch them all."""
+
+
+class ParseError(GongkaiError, ValueError):
     """The text is not a report of a known template, or (``strict=True``) deviates from it.
 
     Attributes: ``line`` and ``column`` (1-based, in the source text), ``expected`` (what the
@@ -87,3 +99,25 @@ def _rebuild(
     return ParseError(
         message, line=line, column=column, expected=expected, excerpt=excerpt, diagnostic=diagnostic
     )
+
+
+class ReadError(GongkaiError, ValueError):
+    """A source could not be read as a document: an unknown or broken format, a legacy Word
+    file, a scanned PDF without text, a missing optional dependency.  ``source`` names it."""
+
+    def __init__(self, message: str, *, source: str = "") -> None:
+        self.message = message
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_read, (self.message, self.source))
+
+
+def _rebuild_read(message: str, source: str) -> ReadError:
+    return ReadError(message, source=source)
+
+
+class VariantError(GongkaiError, ValueError):
+    """A variant's grammar or data is wrong (an unknown key, a row in no table, a check that
+    names a cell no table has), or a variant name is not registered."""
