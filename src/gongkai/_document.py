@@ -119,6 +119,8 @@ class Row:
     table: int | None = None
     #: the row's line as the text had it ended in a separator (a trailing TAB)
     trailing: bool = False
+    #: how many cells the source row had in all (labels, pads, repeats and values); 0: unknown
+    width: int = 0
 
     @property
     def label(self) -> str:
