@@ -52,3 +52,12 @@ settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE")
     or ("ci" if os.environ.get("CI", "").lower() in ("true", "1") else "dev")
 )
+
+
+# ---------------------------------------------------------------- records without provenance
+PROVENANCE = ("reader", "layout", "read_status", "figures_read", "figures_expected", "gongkai_version")
+
+
+def figures_of(record: dict[str, Any]) -> dict[str, Any]:
+    """A record without its provenance keys: what two readings of one report must share."""
+    return {k: v for k, v in record.items() if k not in PROVENANCE}

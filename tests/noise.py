@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from gongkai.model import Report
-from gongkai.render import Heading, Layout, TableBlock, TableRow, Text, document
-from gongkai.variants import get_variant
+from gongkai import Report
+from tests.blocks import Heading, Layout, TableBlock, TableRow, Text, document
+from gongkai import get_variant
 
 __all__ = ["CONVERTERS", "Noise", "noises", "noisy_render", "number_cells", "write_table"]
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 import gongkai
-from gongkai.model import Figure, FigureKind, Paragraph, Report, Row, Section, Table, Value
-from gongkai.variants import Variant, get_variant
+from gongkai import Figure, Paragraph, Report, Row, Section, Table, Variant, get_variant
+from gongkai._figures import FigureKind, Value
 
 __all__ = [
     "OFFICES",
@@ -271,7 +271,8 @@ def make_report(
         for rs in t.row_specs():
             figs = tuple(_figure(c, figures.get(f"{t.prefix}{rs.row}.{c}", 0)) for c in rs.columns)
             rows.append(Row(rs.row, rs.label, None, figs))
-        tables[t.name] = Table(t.name, t.title, None, tuple(rows), t.prefix)
+        n = sum(len(rs.columns) for rs in t.row_specs())
+        tables[t.name] = Table(t.name, t.title, None, tuple(rows), t.prefix, gongkai.Coverage(n, n))
     title = (
         f"{agency}{year}年政府信息公开工作年度报告",
         f"{year}年{agency}政府信息公开工作年度报告",
@@ -280,7 +281,7 @@ def make_report(
     prose = prose or {}
     sections = tuple(
         Section(n, (v.section_titles[n - 1] if len(v.section_titles) >= n else ""), 0, prose.get(n, ()))
-        for n in range(1, 7)
+        for n in range(1, len(v.section_titles) + 1)
     )
     return Report(
         title=title,
@@ -289,9 +290,7 @@ def make_report(
         edition=v.edition,
         layout="text",
         sections=sections,
-        active=tables.get("active"),
-        requests=tables.get("requests"),
-        appeals=tables.get("appeals"),
+        tables=tables,
         preamble=(Paragraph(title, 0),),
         variant=v.name,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.cli import main
+from gongkai._cli import main
 
 from .conftest import REALWORLD, SEEDS
 

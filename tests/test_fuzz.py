@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 import gongkai
 from gongkai.layout import read_lines
-from gongkai.model import Report
-from gongkai.render import LAYOUTS, Layout, TableBlock, TableRow, document, render
+from gongkai import Report
+from gongkai import render
+from tests.blocks import LAYOUTS, Layout, TableBlock, TableRow, document
 
 from .noise import Noise, noises, noisy_render
 from .strategies import reports
@@ -165,7 +166,7 @@ def _damaged(draw: st.DrawFn, block: TableBlock) -> TableBlock:
 
 
 def _write(blocks: list[object], layout: Layout) -> str:
-    from gongkai.render import _table_lines  # the canonical writer of one table
+    from tests.blocks import table_lines as _table_lines
 
     out: list[str] = []
     for b in blocks:

@@ -101,6 +101,9 @@ class Prose:
     raw: str
     where: Where
     lines: tuple[Cell, ...] = ()
+    #: 0 for a paragraph; n for a heading of level n, where the source says so (markdown
+    #: ``#``, HTML ``<h1>``, a Word heading style)
+    level: int = 0
 
 
 @frozen

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .check import Finding, check
+from ._check import Finding, check
 from ._errors import ParseError
-from .model import Report
-from .pipeline import parse
-from .record import _jsonable, to_dict, to_record
-from .render import LAYOUTS, render
-from .variants import variants
+from ._model import Report
+from ._pipeline import parse, read
+from ._record import _jsonable, to_dict, to_record
+from ._render import LAYOUTS, render
+from ._variants import variants
 
 __all__ = ["main"]
 

@@ -1,50 +1,22 @@
-"""Writing a report back as text: :func:`render`, the inverse of :func:`gongkai.parse`.
+"""Test-side blocks of a report: headings, paragraphs and tables with each row's kind and
+variant rows, for the generators of noisy converter text (tests/noise.py, tests/test_fuzz.py).
 
-A :class:`~gongkai.model.Report` is written as *canonical text* in one of the layouts the
-layout stage reads (see ``docs/layouts.md``):
-
-* ``"markdown"`` – ``#`` headings and pipe tables (an empty header row, a ``| --- |`` rule, and
-  every row padded to the table's width, as markitdown writes them);
-* ``"tab-separated"`` – one table row per line, cells between TABs;
-* ``"cell-per-line"`` – each cell on its own TAB-led line, an empty line after each row.
-
-Labels, captions, header rows and the order of rows come from the report's variant
-(:func:`gongkai.variants.get_variant`), never from this module, so every registered edition
-renders.  ``parse(render(report, layout))`` gives back the report's figures, title, agency and
-year, and rendering that again gives the same text.
-
-:func:`document` is the layout-independent middle step (headings, paragraphs and table rows as
-cells); test code and other writers can build on it.
+gongkai itself renders through the document model (gongkai.to_document); these blocks carry
+what the noise generators need on top (a row's kind: caption, header or data; its RowSpecs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
-from typing import Literal, get_args
+from typing import Literal
 
 from attrs import frozen
 
-from .cells import read_value
-from .layout import normalize
-from .model import Figure, Report, Table
-from .variants import RowSpec, TableSpec, Variant, get_variant
+from gongkai import Figure, Report, RowSpec, Table, TableSpec, Variant, get_variant
+from gongkai._figures import normalize
+from gongkai._render import LAYOUTS, Layout, figure_text
 
-__all__ = [
-    "LAYOUTS",
-    "Heading",
-    "Layout",
-    "TableBlock",
-    "TableRow",
-    "Text",
-    "cell_text",
-    "document",
-    "render",
-]
-
-Layout = Literal["markdown", "tab-separated", "cell-per-line"]
-#: The layouts :func:`render` writes.
-LAYOUTS: tuple[Layout, ...] = get_args(Layout)
+__all__ = ["LAYOUTS", "Heading", "Layout", "TableBlock", "TableRow", "Text", "document", "table_lines"]
 
 _NUMERALS = "一二三四五六"
 
@@ -95,37 +67,7 @@ class TableBlock:
 Block = Heading | Text | TableBlock
 
 
-def render(report: Report, layout: Layout = "markdown") -> str:
-    """Write ``report`` as canonical text in ``layout``.
-
-    ``layout`` is one of :data:`LAYOUTS`: ``"markdown"``, ``"tab-separated"`` or
-    ``"cell-per-line"``.  The title line, the six section headings of the report's variant, the
-    prose of each section and the variant's three tables are written; each figure as printed
-    (:attr:`Figure.raw`) when that reads back to the same value, else its value; a blank,
-    unreadable or missing figure as an empty cell.  The text ends with a newline.
-
-    >>> text = gongkai.render(gongkai.parse(source), "tab-separated")   # doctest: +SKIP
-
-    Raises ``ValueError`` for an unknown layout or variant.
-    """
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; known layouts: {', '.join(LAYOUTS)}")
-    out: list[str] = []
-    for block in document(report):
-        if isinstance(block, Heading):
-            out.append(("#" * block.level + " " if layout == "markdown" else "") + block.text)
-            out.append("")
-        elif isinstance(block, Text):
-            out.append(block.text)
-            out.append("")
-        else:
-            out.extend(_table_lines(block, layout))
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out) + "\n"
-
-
-def _table_lines(block: TableBlock, layout: Layout) -> Iterator[str]:
+def table_lines(block: TableBlock, layout: Layout) -> Iterator[str]:
     if layout == "markdown":
         yield "|" + " |" * block.width
         yield "|" + " --- |" * block.width
@@ -167,7 +109,7 @@ def document(report: Report) -> list[Block]:
             blocks.extend(Text(t) for t in (_one_line(p.text) for p in section.paragraphs) if t)
         spec = variant.table_in_section(number)
         if spec is not None:
-            table = getattr(report, spec.name, None)
+            table = report.tables.get(spec.name)
             if isinstance(table, Table):
                 blocks.append(_table_block(spec, table))
     return blocks
@@ -186,27 +128,6 @@ def _section_heading(variant: Variant, number: int) -> str:
     titles = variant.section_titles
     title = titles[number - 1] if len(titles) >= number else ""
     return f"{_NUMERALS[number - 1]}、{title}"
-
-
-def cell_text(figure: Figure | None, spec: RowSpec | None = None) -> str:
-    """The text a figure is written as: its raw text if that reads back to its value, else its
-    value; an empty string for a blank, unreadable or missing figure."""
-    if figure is None or (figure.value is None and figure.kind != "not_applicable"):
-        return ""
-    money = spec is not None and figure.column in spec.money
-    raw = figure.raw.strip()
-    if raw and not any(ch in raw for ch in "\t\n\r|"):
-        value, kind = read_value("".join(normalize(raw).split()), money=money)
-        if kind == figure.kind and value == figure.value and type(value) is type(figure.value):
-            return raw
-    if figure.value is None:
-        return ""
-    if isinstance(figure.value, Decimal):
-        text = format(figure.value, "f")
-        if not money and "." not in text:
-            text += ".0"  # keeps a count printed with decimals a Decimal
-        return text
-    return str(figure.value)
 
 
 def _labels(spec: TableSpec) -> int:
@@ -242,7 +163,7 @@ def _data_rows(spec: TableSpec, table: Table, specs: Sequence[RowSpec], width: i
     for rs in specs:
         row = table.get(rs.row)
         for col in rs.columns:
-            values.append(cell_text(row.get(col) if row is not None else None, rs))
+            values.append(figure_text(row.get(col) if row is not None else None, rs))
     if len(specs) > 1:
         # several rows in one printed row (table 四): figures only, labelled by the header rows
         return [TableRow((), tuple(values), "data", tuple(specs))]

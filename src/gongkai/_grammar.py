@@ -1,0 +1,154 @@
+"""Grammar stage: the document's blocks → a Lark parse tree, and the blocks it had to skip.
+
+The grammar files (``grammars/*.lark``) are the single description of a report: its sections,
+tables, rows, headers and their order.  Every block of a :class:`~gongkai._document.Document` is
+one token, matched in its *line form* (:func:`line_of`)::
+
+    prose        text\\n
+    table row    \\tlabel|label\\tvalue\\tvalue…\\n
+
+Lark's own LALR parser reads the tokens through its public interface: :class:`BlockLexer` (a
+custom lexer class, one token per block) tells which of the grammar's terminals a block's line
+matches, best first, and the parser is fed through :meth:`Lark.parse_interactive`: each token is
+tried on a copy of the parser state, so a block the state cannot take is skipped, with what
+was expected there, and the parse goes on exactly as before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
+
+from attrs import frozen
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
+from lark.lexer import Lexer, LexerState
+from lark.load_grammar import FromPackageLoader
+
+from ._document import Block, Prose
+from ._variants import Variant
+
+__all__ = ["BlockLexer", "GrammarFailure", "Skipped", "line_of", "parse_blocks", "parser_for"]
+
+_BASE_LOADER = FromPackageLoader("gongkai.grammars", ("",))
+
+
+@frozen
+class Skipped:
+    """A block the grammar could not place: its index, its terminal, what was expected."""
+
+    index: int
+    terminal: str
+    expected: tuple[str, ...]
+
+
+class GrammarFailure(Exception):
+    """The grammar could not finish the parse (the end of the text came where it cannot)."""
+
+    def __init__(self, expected: tuple[str, ...]) -> None:
+        super().__init__("the text ends where the template cannot end")
+        self.expected = expected
+
+
+def line_of(block: Block) -> str:
+    """A block's line form, the text the grammar's terminals match (see the module's description)."""
+    if isinstance(block, Prose):
+        text = block.text.replace("\t", " ").replace("\n", " ")
+        return (text or "-") + "\n"
+    line = "\t" + block.label.replace("\t", " ").replace("\n", " ")
+    if any(c.text for c in block.values):
+        line += "".join("\t" + c.text.replace("\t", " ").replace("\n", " ") for c in block.values)
+    return line + "\n"
+
+
+class BlockLexer(Lexer):
+    """One token per line of the text: the terminal a line matches best.
+
+    Terminals are tried by priority (then by their order in the grammar); a line matches a
+    terminal when the whole line, newline included, does.  :meth:`candidates` lists every
+    terminal a line matches, best first, for the parser driver to try in turn.
+    """
+
+    def __init__(self, lexer_conf: object) -> None:
+        terminals = list(getattr(lexer_conf, "terminals", ()))
+        ranked = sorted(enumerate(terminals), key=lambda it: (-it[1].priority, it[0]))
+        self.patterns: list[tuple[str, re.Pattern[str]]] = [
+            (t.name, re.compile(t.pattern.to_regexp(), _flags(t.pattern.flags))) for _, t in ranked
+        ]
+
+    def candidates(self, line: str) -> list[str]:
+        """The terminals ``line`` matches as a whole, best first."""
+        return [name for name, pattern in self.patterns if pattern.fullmatch(line)]
+
+    def lex(self, lexer_state: LexerState, parser_state: object) -> Iterator[Token]:
+        """One token per line of ``lexer_state``'s text, of the best terminal it matches."""
+        text = str(lexer_state.text.text) if hasattr(lexer_state.text, "text") else str(lexer_state.text)
+        for number, line in enumerate(text.splitlines(keepends=True), 1):
+            found = self.candidates(line)
+            yield Token(found[0] if found else "$UNKNOWN", line, line=number, column=1)
+
+
+def _flags(flags: Sequence[str]) -> int:
+    value = 0
+    for f in flags:
+        value |= getattr(re, f.upper(), 0)
+    return value
+
+
+@cache
+def parser_for(variant: Variant) -> Lark:
+    """The LALR parser of ``variant``'s grammar (built once per process and variant)."""
+    source = _grammar_text(variant)
+    return Lark(
+        source,
+        parser="lalr",
+        lexer=BlockLexer,
+        import_paths=[_BASE_LOADER, FromPackageLoader(variant.package, ("",))],
+        maybe_placeholders=False,
+    )
+
+
+def _grammar_text(variant: Variant) -> str:
+    from importlib import resources
+
+    return resources.files(variant.package).joinpath(variant.grammar).read_text(encoding="utf-8")
+
+
+@cache
+def _lexer_for(variant: Variant) -> BlockLexer:
+    parser = parser_for(variant)
+    return BlockLexer(parser.lexer_conf)
+
+
+def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], list[Skipped]]:
+    """Parse the blocks' line forms (:func:`line_of`); return the tree and the skipped blocks.
+
+    Token ``line`` attributes are the 1-based index of the block.
+    """
+    parser = parser_for(variant)
+    lexer = _lexer_for(variant)
+    state = parser.parse_interactive("")
+    skipped: list[Skipped] = []
+    for index, line in enumerate(lines):
+        found = lexer.candidates(line)
+        expected: tuple[str, ...] = ()
+        for terminal in found:
+            trial = state.copy(deepcopy_values=False)
+            try:
+                trial.feed_token(Token(terminal, line, line=index + 1, column=1))
+            except UnexpectedInput as e:
+                if not expected:
+                    expected = tuple(sorted(getattr(e, "expected", ()) or ()))
+                continue
+            state = trial
+            break
+        else:
+            if not expected:
+                expected = tuple(sorted(t for t in state.choices() if t.isupper()))
+            skipped.append(Skipped(index, found[0] if found else "", expected))
+    try:
+        tree = state.feed_eof()
+    except UnexpectedInput as e:
+        raise GrammarFailure(tuple(sorted(getattr(e, "expected", ()) or ()))) from None
+    return tree, skipped
