@@ -81,6 +81,8 @@ def normalize(text: str) -> str:
 def cell_text(raw: str) -> str:
     """A cell's matching form: NFKC, markup and white space gone (labels wrap and space
     freely), except one space between two digits, which keeps two numbers apart."""
+    if raw.isdigit() and raw.isascii():  # most cells are plain counts: nothing to normalise
+        return raw
     text = nfkc(raw)
     if text.strip() in EMPTY_MARKS:
         return ""

@@ -17,7 +17,7 @@ was expected there, and the parse goes on exactly as before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from functools import cache
 
 from attrs import frozen
@@ -77,9 +77,13 @@ class BlockLexer(Lexer):
             (t.name, re.compile(t.pattern.to_regexp(), _flags(t.pattern.flags))) for _, t in ranked
         ]
 
-    def candidates(self, line: str) -> list[str]:
-        """The terminals ``line`` matches as a whole, best first."""
-        return [name for name, pattern in self.patterns if pattern.fullmatch(line)]
+    def candidates(self, line: str, among: Container[str] | None = None) -> list[str]:
+        """The terminals ``line`` matches as a whole, best first (only those ``among``, if given)."""
+        return [
+            name
+            for name, pattern in self.patterns
+            if (among is None or name in among) and pattern.fullmatch(line)
+        ]
 
     def lex(self, lexer_state: LexerState, parser_state: object) -> Iterator[Token]:
         """One token per line of ``lexer_state``'s text, of the best terminal it matches."""
@@ -128,12 +132,16 @@ def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], l
     """
     parser = parser_for(variant)
     lexer = _lexer_for(variant)
-    state = parser.parse_interactive("")
+    state = parser.parse_interactive(None)
     skipped: list[Skipped] = []
     for index, line in enumerate(lines):
-        found = lexer.candidates(line)
+        # the terminals the line matches, among those the parser's state can act on
+        accepted = state.choices()
+        found = lexer.candidates(line, accepted)
         expected: tuple[str, ...] = ()
         for terminal in found:
+            # tried on a copy: a token the state cannot take after all (LALR may reduce
+            # before it sees that) leaves the parse as it was
             trial = state.copy(deepcopy_values=False)
             try:
                 trial.feed_token(Token(terminal, line, line=index + 1, column=1))
@@ -145,7 +153,7 @@ def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], l
             break
         else:
             if not expected:
-                expected = tuple(sorted(t for t in state.choices() if t.isupper()))
+                expected = tuple(sorted(t for t in accepted if t.isupper()))
             skipped.append(Skipped(index, found[0] if found else "", expected))
     try:
         tree = state.feed_eof()
