@@ -18,9 +18,31 @@ LINE = re.compile(
 )
 
 
+def _complete(text: str) -> str:
+    """Seed 001 with the cell its converter left out of lines 43 and 44 put back (blank): as
+    printed, those rows are one cell short, and the report is not fully read (exit 3)."""
+    lines = text.split("\n")
+    for i in (42, 43):
+        label, _, values = lines[i].rpartition("予以公开" if i == 42 else "不计其他情形）")
+        lines[i] = label + ("予以公开" if i == 42 else "不计其他情形）") + "\t" + values
+    return "\n".join(lines)
+
+
+def _seed(tmp_path: Path) -> Path:
+    path = tmp_path / "seed001.txt"
+    path.write_text(_complete(SEED_TSV.read_text("utf-8")), encoding="utf-8")
+    return path
+
+
+def test_a_report_not_fully_read_exits_3_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(SEED_TSV)]) == 3
+    err = capsys.readouterr().err
+    assert f"gongkai: {SEED_TSV}: not fully read: figures read: requests 173/175" in err
+
+
 def _broken(tmp_path: Path) -> Path:
     """Seed 001 with 二、上年结转 of 自然人 (line 42) raised from 0 to 2."""
-    lines = SEED_TSV.read_text("utf-8").split("\n")
+    lines = _complete(SEED_TSV.read_text("utf-8")).split("\n")
     assert lines[41].startswith("二、上年结转政府信息公开申请数量\t0\t")
     lines[41] = lines[41].replace("\t0\t", "\t2\t", 1)
     path = tmp_path / "broken.txt"
@@ -33,15 +55,16 @@ def test_consistent_report_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == ""
 
 
-def test_info_findings_print_but_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(SEED_TSV)]) == 0
+def test_info_findings_print_but_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = _seed(tmp_path)
+    assert main(["check", str(seed)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out
     for line in out:
         m = LINE.match(line)
         assert m is not None, line
-        assert m["file"] == str(SEED_TSV) and m["severity"] == "info"
-    assert out[0].startswith(f"{SEED_TSV}:43: R2 info 表三“（一）予以公开”行的R2无法核对")
+        assert m["file"] == str(seed) and m["severity"] == "info"
+    assert out[0].startswith(f"{seed}:43: R2 info 表三“（一）予以公开”行的R2无法核对")
 
 
 def test_error_exits_1_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,7 +104,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_json_money_is_a_string(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = SEED_TSV.read_text("utf-8").replace("行政事业性收费\t0", "行政事业性收费\t-2.5")
+    text = _complete(SEED_TSV.read_text("utf-8")).replace("行政事业性收费\t0", "行政事业性收费\t-2.5")
     path = tmp_path / "fee.txt"
     path.write_text(text, encoding="utf-8")
     assert main(["check", "--format", "json", "--severity", "error", str(path)]) == 1
@@ -115,6 +138,6 @@ def test_unparseable_previous_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "missing.txt" in capsys.readouterr().err
 
 
-def test_parse_still_works(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["parse", "--format", "record", str(SEED_TSV)]) == 0
+def test_parse_still_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "--format", "record", str(_seed(tmp_path))]) == 0
     assert json.loads(capsys.readouterr().out)["requests.new.total"] == 14
