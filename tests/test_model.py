@@ -39,7 +39,7 @@ def test_lazy_rows_equal_built_rows(path: Path) -> None:
     eager = _eager(report)
     assert report == eager
     assert hash(report.requests) == hash(eager.requests)
-    for lazy, built in zip(report.tables, eager.tables, strict=True):
+    for lazy, built in zip(report.tables.values(), eager.tables.values(), strict=True):
         assert lazy.values() == {key: fig.value for key, fig in built.figures()}
         assert list(lazy.values()) == [key for key, _ in lazy.figures()]
         assert lazy.rows[1:3] == tuple(built.rows)[1:3]
@@ -131,7 +131,7 @@ def test_record_is_meta_then_every_key_then_the_figures(path: Path) -> None:
     report = gongkai.parse(path.read_text("utf-8"))
     expected: dict[str, object] = {"agency": report.agency, "year": report.year, "edition": report.edition}
     expected.update(dict.fromkeys(get_variant(report.variant).record_keys()))
-    for table in report.tables:
+    for table in report.tables.values():
         expected.update(table.values())
     record = gongkai.to_record(report)
     assert record == expected
@@ -145,7 +145,7 @@ def test_every_cell_reads_as_its_text(path: Path) -> None:
     """The memos (and kinds read only on demand) give each cell what read_value gives its text."""
     report = gongkai.parse(path.read_text("utf-8"))
     variant = get_variant(report.variant)
-    for table in report.tables:
+    for table in report.tables.values():
         spec = variant.table(table.name)
         assert spec is not None
         money = {f"{rs.row}.{c}" for rs in spec.row_specs() for c in rs.money}

@@ -11,7 +11,7 @@ Row and column names are the record keys of the variant (template.md §8), so
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal, Protocol, overload
@@ -350,11 +350,11 @@ class Report:
         return None
 
     @property
-    def tables(self) -> tuple[Table, ...]:
-        """The tables the report has, in printed order."""
-        return tuple(t for t in (self.active, self.requests, self.appeals) if t is not None)
+    def tables(self) -> Mapping[str, Table]:
+        """The tables the report has, by name, in printed order."""
+        return {t.name: t for t in (self.active, self.requests, self.appeals) if t is not None}
 
     def figures(self) -> Iterator[tuple[str, Figure]]:
         """Every figure of every table with its record key."""
-        for t in self.tables:
+        for t in self.tables.values():
             yield from t.figures()

@@ -92,7 +92,7 @@ def _parse(text: str | bytes, variant: str | None, strict: bool) -> Report:
             excerpt=_excerpt(text, src),
         ) from None
     report = build_report(lines, tree, skipped, v)
-    if not report.sections and not any(t.rows for t in report.tables):
+    if not report.sections and not any(t.rows for t in report.tables.values()):
         first = next((ln.line for ln in lines), 1)
         raise ParseError(
             "not a 政府信息公开工作年度报告: no section heading or table of the template found",

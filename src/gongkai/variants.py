@@ -92,6 +92,11 @@ class Variant:
         data = _load_data(package, data_file)
         v = data["variant"]
         tables = tuple(_table_spec(name, spec) for name, spec in data.get("tables", {}).items())
+        # the arithmetic checks name cells of these tables: refuse a variant whose checks do not
+        # (imported here: gongkai._check reads variants)
+        from ._check import validate_checks
+
+        validate_checks(data, {t.name: t for t in tables}, source=f"{package}:{data_file}")
         sig = v.get("signature")
         return cls(
             name=str(v["name"]),
