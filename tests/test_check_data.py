@@ -70,10 +70,14 @@ OUTCOMES = ["upheld", "corrected", "other", "pending"]
 def statements(edition: str) -> Iterator[tuple[str, list[str], list[str]]]:
     """Every instance of R1–R4 as (rule, printed cells, cells they must equal the sum of)."""
     for c in T3_COLUMNS:  # R1: 一 + 二 = 三（七）总计 + 四
-        yield "R1", [f"requests.total.{c}", f"requests.carried_forward.{c}"], [
-            f"requests.new.{c}",
-            f"requests.carried_over.{c}",
-        ]
+        yield (
+            "R1",
+            [f"requests.total.{c}", f"requests.carried_forward.{c}"],
+            [
+                f"requests.new.{c}",
+                f"requests.carried_over.{c}",
+            ],
+        )
     for r in t3_rows(edition):  # R2: 总计 = the six applicant columns
         yield "R2", [f"requests.{r}.total"], [f"requests.{r}.{c}" for c in APPLICANTS]
     for c in T3_COLUMNS:  # R3: （七）总计 = the results
@@ -111,26 +115,27 @@ def tables(draw: st.DrawFn, edition: str) -> tuple[dict[str, Value], tuple[str, 
     """Figures of tables 三 and 四 that add up, then a few cells changed or blanked, and maybe a
     row of table 三 left out of the report."""
     small = st.integers(0, 4)
-    v: dict[str, Value] = {}
+    n: dict[str, int] = {}
     for r in results(edition):
         for c in APPLICANTS:
-            v[f"requests.{r}.{c}"] = draw(small)
+            n[f"requests.{r}.{c}"] = draw(small)
     for c in APPLICANTS:
-        total = sum(v[f"requests.{r}.{c}"] or 0 for r in results(edition))
+        total = sum(n[f"requests.{r}.{c}"] for r in results(edition))
         forward = draw(st.integers(0, 3))
         over = draw(st.integers(0, total + forward))
-        v |= {
+        n |= {
             f"requests.total.{c}": total,
             f"requests.carried_forward.{c}": forward,
             f"requests.carried_over.{c}": over,
             f"requests.new.{c}": total + forward - over,
         }
     for r in t3_rows(edition):
-        v[f"requests.{r}.total"] = sum(v[f"requests.{r}.{c}"] or 0 for c in APPLICANTS)
+        n[f"requests.{r}.total"] = sum(n[f"requests.{r}.{c}"] for c in APPLICANTS)
     for b in BLOCKS:
         parts = [draw(small) for _ in OUTCOMES]
-        v |= {f"{b}.{o}": n for o, n in zip(OUTCOMES, parts, strict=True)}
-        v[f"{b}.total"] = sum(parts)
+        n |= {f"{b}.{o}": k for o, k in zip(OUTCOMES, parts, strict=True)}
+        n[f"{b}.total"] = sum(parts)
+    v: dict[str, Value] = dict(n)
     keys = sorted(v)
     for _ in range(draw(st.integers(0, 4))):
         v[draw(st.sampled_from(keys))] = draw(st.one_of(st.none(), st.integers(0, 9)))
@@ -148,7 +153,9 @@ def report_of(edition: str, values: dict[str, Value], dropped: tuple[str, ...]) 
 
 
 @given(st.sampled_from(["2021", "2019"]).flatmap(lambda e: st.tuples(st.just(e), tables(e))))
-def test_the_data_says_what_template_section_5_says(case: tuple[str, tuple[dict[str, Value], tuple[str, ...]]]) -> None:
+def test_the_data_says_what_template_section_5_says(
+    case: tuple[str, tuple[dict[str, Value], tuple[str, ...]]],
+) -> None:
     edition, (values, dropped) = case
     report = report_of(edition, dict(values), dropped)
     values = dict(values) | {f"requests.{r}.{c}": None for r in dropped for c in T3_COLUMNS}
@@ -234,7 +241,7 @@ def test_a_once_check_is_evaluated(monkeypatch: pytest.MonkeyPatch) -> None:
         "sum": ["other.*.total"],
         "equals": ["total.total"],
     }
-    mine = attrs.evolve(variant, name="once", data=variant.data | {"checks": [once]})
+    mine = attrs.evolve(variant, name="once", data={**variant.data, "checks": [once]})
     monkeypatch.setattr(gongkai._check, "get_variant", lambda name: mine)
     [f] = check(make_report("2021", figures={"requests.other.unpaid_fee.total": 2}))
     assert (f.rule, f.severity, f.expected, f.actual, f.cell) == ("R3", "error", 2, 0, "requests.total.total")
@@ -266,7 +273,9 @@ def test_a_variant_whose_check_names_a_missing_row_fails_to_load(
         encoding="utf-8",
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(VariantError, match=r"broken\.toml: \[\[checks\]\] #1 \(rule R3\): 'sum': .*'refused\.\*'"):
+    with pytest.raises(
+        VariantError, match=r"broken\.toml: \[\[checks\]\] #1 \(rule R3\): 'sum': .*'refused\.\*'"
+    ):
         Variant.from_package("broken_checks_variant", "broken.toml")
 
 

@@ -26,7 +26,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import accumulate, pairwise
-from typing import Any, Literal, NamedTuple, cast
+from typing import Any, Literal, NamedTuple
 
 import attrs
 from attrs import frozen
@@ -210,7 +210,7 @@ def _name_problem(spec: TableSpec, each: str, name: str) -> str:
         if name not in _columns(spec):
             return f"table {spec.name!r} has no column {name!r}"
         return ""
-    row, column = (name.rsplit(".", 1) + [""])[:2] if each == "once" else (name, "")
+    row, column = [*name.rsplit(".", 1), ""][:2] if each == "once" else (name, "")
     if each == "once" and not column:
         return f"{name!r} is not a cell (row.column)"
     if "*" in row.removesuffix(".*"):
@@ -394,7 +394,9 @@ def _solve(c: _Check, spec: TableSpec, cells: _Cells) -> list[Finding]:
     hold, info for each that blank cells make impossible to decide."""
     numeral = _table_numeral(spec)
     where_zh = c.texts.get("where", f"表{numeral}“{{label}}”" if c.each != "once" else f"表{numeral}")
-    where_en = c.texts.get("where_en", f"table {numeral}, {{key}}" if c.each != "once" else f"table {numeral}")
+    where_en = c.texts.get(
+        "where_en", f"table {numeral}, {{key}}" if c.each != "once" else f"table {numeral}"
+    )
     out: list[Finding] = []
     for eq in _equations(c, spec):
         got = [cells(r, col) for r, col in (*eq.equals, *eq.parts)]
