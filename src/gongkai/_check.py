@@ -144,15 +144,18 @@ class _Check:
     texts: Mapping[str, str] = attrs.field(factory=dict)
 
 
-def _read_checks(data: Mapping[str, Any], tables: Mapping[str, TableSpec], source: str) -> list[_Check]:
-    """The ``[[checks]]`` of a variant's ``data``, each validated against ``tables``."""
+def _read_checks(
+    data: Mapping[str, Any], tables: Mapping[str, TableSpec], source: str, *, names: bool = True
+) -> list[_Check]:
+    """The ``[[checks]]`` of a variant's ``data``, each validated against ``tables`` (the rows
+    and columns they name too, unless ``names`` is False)."""
     rows = data.get("checks", [])
     if not isinstance(rows, list):
         raise VariantError(f"{source}: 'checks' must be an array of tables ([[checks]])")
-    return [_read_check(row, n, tables, source) for n, row in enumerate(rows, 1)]
+    return [_read_check(row, n, tables, source, names) for n, row in enumerate(rows, 1)]
 
 
-def _read_check(row: Any, n: int, tables: Mapping[str, TableSpec], source: str) -> _Check:
+def _read_check(row: Any, n: int, tables: Mapping[str, TableSpec], source: str, names: bool) -> _Check:
     def fail(message: str) -> VariantError:
         rule = row.get("rule") if isinstance(row, Mapping) else None
         return VariantError(f"{source}: [[checks]] #{n}{f' (rule {rule})' if rule else ''}: {message}")
@@ -179,16 +182,16 @@ def _read_check(row: Any, n: int, tables: Mapping[str, TableSpec], source: str) 
     if table is None:
         raise fail("a sum check needs 'table'")
     spec = tables[table]
-    names: dict[str, tuple[str, ...]] = {}
+    named: dict[str, tuple[str, ...]] = {}
     for key in ("sum", "equals"):
         value = row.get(key)
         if not isinstance(value, list) or not value or not all(isinstance(x, str) for x in value):
             raise fail(f"{key!r} must be a non-empty array of names")
-        for name in value:
+        for name in value if names else ():
             problem = _name_problem(spec, each, name)
             if problem:
                 raise fail(f"{key!r}: {problem}")
-        names[key] = tuple(value)
+        named[key] = tuple(value)
     texts: dict[str, str] = {}
     for key in _TEXT_KEYS:
         if key not in row:
@@ -201,7 +204,7 @@ def _read_check(row: Any, n: int, tables: Mapping[str, TableSpec], source: str) 
             if not used <= _PLACEHOLDERS:
                 raise fail(f"{key!r} may use only {{label}} and {{key}}, not {sorted(used - _PLACEHOLDERS)}")
         texts[key] = text
-    return _Check(rule, kind, table, each, names["sum"], names["equals"], texts)
+    return _Check(rule, kind, table, each, named["sum"], named["equals"], texts)
 
 
 def _name_problem(spec: TableSpec, each: str, name: str) -> str:
@@ -271,6 +274,11 @@ class _Cells:
         self.table = table
         self.rows = {r.key: r for r in table.rows} if table is not None else {}
         self.figures = {(r.key, f.column): f for r in self.rows.values() for f in r.figures}
+
+    def value(self, place: tuple[str, str]) -> Value:
+        """The value of the cell at ``(row, column)`` (None: blank, or not printed)."""
+        fig = self.figures.get(place)
+        return None if fig is None else fig.value
 
     def __call__(self, row: str, column: str) -> _Cell:
         key = f"{self.prefix}{row}.{column}"
@@ -355,7 +363,7 @@ def _equations(c: _Check, spec: TableSpec) -> list[_Equation]:
 
     A cell its row does not have (by the variant's data) is left out; an equation left without
     its equals cells does not apply."""
-    row_columns = {rs.row: rs.columns for rs in spec.row_specs()}
+    row_columns = {rs.row: frozenset(rs.columns) for rs in spec.row_specs()}
 
     def rows(names: Sequence[str]) -> list[str]:
         return list(dict.fromkeys(rs.row for n in names for rs in _expand(spec, n)))
@@ -399,7 +407,12 @@ def _solve(c: _Check, spec: TableSpec, cells: _Cells) -> list[Finding]:
     )
     out: list[Finding] = []
     for eq in _equations(c, spec):
-        got = [cells(r, col) for r, col in (*eq.equals, *eq.parts)]
+        places = (*eq.equals, *eq.parts)
+        values = [cells.value(place) for place in places]
+        k = len(eq.equals)
+        if None not in values and sum(values[:k]) == sum(values[k:]):  # type: ignore[arg-type]
+            continue  # it holds: no record keys or lines to work out
+        got = [cells(r, col) for r, col in places]
         keys = tuple(x.key for x in got)
         lines = tuple(x.line for x in got)
         where = where_zh.format(label=eq.label, key=eq.key)
@@ -424,11 +437,8 @@ def _solve(c: _Check, spec: TableSpec, cells: _Cells) -> list[Finding]:
                 )
             )
             continue
-        k = len(eq.equals)
         actual = _sum(got[:k])
         expected = _sum(got[k:])
-        if expected == actual:
-            continue
         equals_zh = c.texts.get("equals_text", "、".join(c.equals))
         sum_zh = c.texts.get("sum_text", "、".join(c.sum) + "之和")
         equals_en = c.texts.get("equals_text_en", " + ".join(c.equals))
@@ -776,7 +786,11 @@ class _Prose:
         section = report.section(1)
         paragraphs = section.paragraphs if section is not None else ()
         self.lines = [p.line for p in paragraphs]
-        self.texts = [nfkc(p.text) for p in paragraphs]
+        texts = [p.text for p in paragraphs]
+        # one normalisation for the whole section (NFKC never makes or removes a line end), or
+        # one per paragraph when a paragraph holds a line end itself
+        joined = nfkc("\n".join(texts)).split("\n")
+        self.texts = joined if len(joined) == len(texts) else [nfkc(t) for t in texts]
         # per paragraph: the nearest sub-item heading at or above it (-1: none), found in one
         # pass so that looking up a quote's topic is constant time
         self.items: list[int] = []
@@ -951,8 +965,9 @@ _ORDER = {rule: i for i, rule in enumerate(RULES)}
 
 
 def _checks_of(variant: Variant) -> list[_Check]:
+    # the names were validated when the variant loaded (validate_checks): not again per report
     tables = {t.name: t for t in variant.tables}
-    return _read_checks(variant.data, tables, variant.name)
+    return _read_checks(variant.data, tables, variant.name, names=False)
 
 
 def check(report: Report, *, previous: Report | None = None) -> list[Finding]:
