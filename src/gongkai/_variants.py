@@ -147,7 +147,7 @@ class Variant:
         )
         from ._check import validate_checks  # the checks own their data's meaning
 
-        validate_checks(variant, where)
+        validate_checks(data, {t.name: t for t in tables}, source=where)
         return variant
 
     def table_in_section(self, number: int) -> TableSpec | None:
