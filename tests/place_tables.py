@@ -23,7 +23,9 @@ _FIGURE_CLASSES = ("number", "mark", "numbers")
 
 __all__ = ["CONVERTERS", "TrueRow", "TrueTable", "read_row", "tables", "write_table"]
 
-Converter = Literal["markitdown", "markitdown-unmarked", "pandas", "tsv-full", "tsv-noise", "tsv-strip", "cells"]
+Converter = Literal[
+    "markitdown", "markitdown-unmarked", "pandas", "tsv-full", "tsv-noise", "tsv-strip", "cells"
+]
 CONVERTERS: tuple[Converter, ...] = (
     "markitdown",
     "markitdown-unmarked",
@@ -68,12 +70,12 @@ def read_row(cells: Sequence[Cell], line: int, trailing: bool) -> Row:
     for c in cells[: last + 1]:
         if c.text and (not labels or labels[-1].text != c.text):
             labels.append(c)
-    return Row(
-        tuple(labels), tuple(cells[last + 1 :]), Where(line=line), trailing=trailing, width=len(cells)
-    )
+    return Row(tuple(labels), tuple(cells[last + 1 :]), Where(line=line), trailing=trailing, width=len(cells))
 
 
-def write_table(table: TrueTable, converter: Converter, noise_rows: frozenset[int] = frozenset()) -> list[Row]:
+def write_table(
+    table: TrueTable, converter: Converter, noise_rows: frozenset[int] = frozenset()
+) -> list[Row]:
     """The rows a converter leaves of ``table`` (``noise_rows``: rows it ends with a stray TAB)."""
     out: list[Row] = []
     for i, row in enumerate(table.rows):

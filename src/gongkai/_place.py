@@ -179,10 +179,9 @@ class _Table:
         for pos in range(shortest - 1):  # counted from the right; the leftmost cell has no left
             here = [r[len(r) - 1 - pos] for r in long_rows]
             left = [r[len(r) - 2 - pos] for r in long_rows]
-            empty = all(not c.text for c in here) and any(c.text for c in left)
-            repeat = all(c.text == d.text for c, d in zip(here, left, strict=True)) and any(
-                c.text for c in here
-            )
+            # an always-blank column next to a blank one may be the pad too: kept as a candidate
+            empty = all(not c.text for c in here)
+            repeat = all(c.text == d.text for c, d in zip(here, left, strict=True))
             confirmed = len(long_rows) >= 2 or any(pos in h for h in header_empty)
             if (empty or repeat) and confirmed:
                 out.append(pos)
@@ -192,7 +191,11 @@ class _Table:
         """Place one row by every explanation the table's structure allows."""
         values = _values(row)
         width = self.width
-        if len(values) == width and not self._artefacts(values):
+        lead_max = max(0, self.label_columns - len(row.labels)) if self.label_columns else 0
+        leading_empty = next((j for j, c in enumerate(values) if c.text), len(values))
+        # a converter that drops a row's blank cells at its end may have left label pads
+        stripped = 0 if self.keeps_ends or self.pads != "start" else min(lead_max, leading_empty)
+        if len(values) == width and not self._artefacts(values) and not stripped:
             return Placement(tuple(values), reason="as read")
         explanations = list(self._long(row, values)) if len(values) >= width else []
         if len(values) == width:  # artefacts where the table has them, and cells lost at the ends
@@ -200,6 +203,10 @@ class _Table:
             explanations += self._short(kept)
         elif len(values) < width:
             explanations = list(self._short(values))
+        if len(values) == width:
+            explanations.insert(0, _Explanation(tuple(values), (), "as read"))
+            for a in range(1, stripped + 1):
+                explanations += self._short(values[a:], f"{a} label pad(s), ")
         if not explanations:  # nothing the structure allows: set aside, and say so
             kept = values[:width] if self.pads == "end" else values[len(values) - width :]
             extra = tuple(c for c in values if c not in kept and c.text)
@@ -231,7 +238,7 @@ class _Table:
             and (not values[n - 1 - pos].text or values[n - 1 - pos].text == values[n - 2 - pos].text)
         }
 
-    def _short(self, values: list[Cell]) -> Iterator[_Explanation]:
+    def _short(self, values: list[Cell], how: str = "") -> Iterator[_Explanation]:
         """A row with too few cells lost them at its ends: at the pads end first."""
         missing = self.width - len(values)
         starts = range(missing, -1, -1) if self.pads == "start" else range(missing + 1)
@@ -239,7 +246,7 @@ class _Table:
             starts = range(missing, missing + 1) if self.pads == "start" else range(0, 1)
         for s in starts:
             cells: Cells = (*([None] * s), *values, *([None] * (missing - s)))
-            yield _Explanation(cells, (), f"{missing} cell(s) missing, {s} at the start")
+            yield _Explanation(cells, (), f"{how}{missing} cell(s) missing, {s} at the start")
 
     def _long(self, row: Row, values: list[Cell]) -> Iterator[_Explanation]:
         """A row with too many cells: which are label pads, noise or colspan artefacts."""
