@@ -105,10 +105,16 @@ def sniff(data: bytes, name: str = "") -> Kind:
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(data, name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError(f"a legacy Word .doc / WPS file (OLE2), which gongkai cannot read; {_CONVERT}", source=name)
+        raise ReadError(
+            f"a legacy Word .doc / WPS file (OLE2), which gongkai cannot read; {_CONVERT}", source=name
+        )
     if data.lstrip()[:5].lower() == b"{\\rtf":
         raise ReadError(f"an RTF file, which gongkai cannot read; {_CONVERT}", source=name)
-    for magic, what in ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image")):
+    for magic, what in (
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+    ):
         if data.startswith(magic):
             raise ReadError(f"{what}, not a document: a scanned report needs OCR first", source=name)
     text = decode_text(data, source=name)
@@ -144,7 +150,9 @@ def decode_text(data: bytes, *, source: str = "") -> str:
             try:
                 return data[len(bom) :].decode(codec)
             except UnicodeDecodeError:
-                raise ReadError(f"not valid {codec.upper()} despite its byte-order mark", source=source) from None
+                raise ReadError(
+                    f"not valid {codec.upper()} despite its byte-order mark", source=source
+                ) from None
     declared = _declared(data[:4096])
     if declared is not None:
         try:
@@ -164,10 +172,10 @@ def decode_text(data: bytes, *, source: str = "") -> str:
     best = charset_normalizer.from_bytes(data, cp_isolation=list(_GUESSES)).best()
     if best is None:
         raise ReadError("not text in any encoding gongkai knows", source=source)
-    codec = _codec(best.encoding)
-    if codec is not None:
+    guess = _codec(best.encoding)
+    if guess is not None:
         try:
-            return data.decode(codec)
+            return data.decode(guess)
         except UnicodeDecodeError:
             pass
     return str(best)

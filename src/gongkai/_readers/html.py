@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TypeAlias
 
 import lxml.html
 from lxml import etree
@@ -36,7 +37,7 @@ MAX_CELLS = 100_000
 #: … or whose tables' grids, spans expanded, have more places than this.
 MAX_GRID = 2_000_000
 
-Element = lxml.html.HtmlElement
+Element: TypeAlias = lxml.html.HtmlElement
 
 # Elements whose content is not the document's text
 _SKIP = frozenset(
@@ -157,12 +158,17 @@ class _Reader:
 
     # -- prose ----------------------------------------------------------------------------------
 
-    def _text(self, text: str, element: Element) -> None:
+    def _text(self, text: str, line: int | None, anchor: Element) -> None:
+        """Add a piece of text that starts on ``line`` (its first character that is no space)."""
+        if not text.strip():
+            if self._pieces:
+                self._pieces.append(text)
+            return
         if not self._pieces:
-            self._anchor = element
-            self._first = self._line(element) or 0
+            self._anchor = anchor
+            self._first = line or 0
         self._pieces.append(text)
-        self._last = self._line(element) or self._first
+        self._last = line or self._first
 
     def _flush(self) -> None:
         raw = " ".join("".join(self._pieces).split())
@@ -179,9 +185,26 @@ class _Reader:
             self.markers.append(self._anchor)
 
     def _tail(self, element: Element) -> None:
-        if element.tail:
-            parent = element.getparent()
-            self._text(element.tail, parent if parent is not None else element)
+        tail = element.tail
+        if not tail:
+            return
+        parent = element.getparent()
+        anchor = parent if parent is not None else element
+        # a tail runs up to the next sibling's start tag: count back from its line
+        following = element.getnext()
+        start = self._line(following) if following is not None else None
+        if start is not None:
+            line: int | None = start - tail.lstrip().count("\n")
+        else:
+            line = self._line(element)
+        self._text(tail, line, anchor)
+
+    def _own_text(self, element: Element) -> None:
+        text = element.text
+        if text:
+            start = self._line(element)
+            line = None if start is None else start + text[: len(text) - len(text.lstrip())].count("\n")
+            self._text(text, line, element)
 
     # -- the walk -------------------------------------------------------------------------------
 
@@ -215,8 +238,7 @@ class _Reader:
                     continue
             if tag in _BREAKS:
                 self._flush()
-            if element.text:
-                self._text(element.text, element)
+            self._own_text(element)
             stack.append((element, True))
             stack.extend((child, False) for child in reversed(element))
         self._flush()
@@ -247,7 +269,7 @@ class _Reader:
             if not _hidden(caption):
                 text = _inline_text(caption)
                 if text:
-                    self._text(text, caption)
+                    self._text(text, self._line(caption), caption)
             self._flush()
         source_rows: list[list[GridCell]] = []
         trs = [tr for tr in table.iterdescendants("tr") if not _hidden(tr)]
@@ -348,7 +370,7 @@ def _report_content(
     first_kept = inside.index(True)
     before_heading = []
     for block in kept:
-        if isinstance(block, Prose) and _HEADING.match(block.text) or isinstance(block, Row):
+        if (isinstance(block, Prose) and _HEADING.match(block.text)) or isinstance(block, Row):
             break
         before_heading.append(block)
     if not any(_is_title(b) for b in before_heading):
@@ -364,8 +386,8 @@ def _report_content(
     )
     diagnostic = Diagnostic(
         code="page-content",
-        message=f"read the report from {described}> on the page; {left_out} blocks around it "
-        "(navigation, header, footer) left out",
+        message=f"read the report from {described}> on the page; the page around it (navigation, "
+        f"header, footer: {left_out} blocks) left out",
         line=content.sourceline,
         severity="info",
     )
