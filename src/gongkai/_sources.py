@@ -143,8 +143,9 @@ def _zip_kind(data: bytes, name: str) -> Kind:
 def decode_text(data: bytes, *, source: str = "") -> str:
     """Text or HTML bytes → ``str``: a byte-order mark (UTF-8, UTF-16, UTF-32) decides; then a
     page's declared charset, if the bytes decode in it; then UTF-8; then UTF-16 without a mark;
-    then charset-normalizer's best guess (GBK, GB18030, Big5 …).  GB2312 and GBK are read as
-    GB18030, their superset.  Bytes that decode in none are a :class:`ReadError`."""
+    then charset-normalizer's best guess (GBK, GB18030, Big5 …); then, for a text with a few
+    broken bytes, the encoding that leaves fewest (each read as U+FFFD).  GB2312 and GBK are
+    read as GB18030, their superset.  Bytes that decode in none are a :class:`ReadError`."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -171,7 +172,7 @@ def decode_text(data: bytes, *, source: str = "") -> str:
         pass
     best = charset_normalizer.from_bytes(data, cp_isolation=list(_GUESSES)).best()
     if best is None:
-        raise ReadError("not text in any encoding gongkai knows", source=source)
+        return _mostly(data, declared, source)
     guess = _codec(best.encoding)
     if guess is not None:
         try:
@@ -179,6 +180,20 @@ def decode_text(data: bytes, *, source: str = "") -> str:
         except UnicodeDecodeError:
             pass
     return str(best)
+
+
+def _mostly(data: bytes, declared: str | None, source: str) -> str:
+    """A text with a few broken bytes (a truncated character, a stray byte): the encoding that
+    leaves fewest of them, each read as U+FFFD, when they are rare."""
+    best_text, best_broken = "", len(data) + 1
+    for codec in dict.fromkeys((declared or "utf-8", "utf-8", "gb18030")):
+        text = data.decode(codec, errors="replace")
+        broken = text.count("\ufffd")
+        if broken < best_broken:
+            best_text, best_broken = text, broken
+    if best_broken > max(1, len(best_text) // 200):
+        raise ReadError("not text in any encoding gongkai knows", source=source)
+    return best_text
 
 
 def _codec(label: str) -> str | None:
@@ -209,6 +224,6 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     even = head[0::2].count(0)
     odd = head[1::2].count(0)
-    if max(even, odd) < len(head) // 8 or min(even, odd) * 10 > max(even, odd):
+    if max(even, odd) < max(1, len(head) // 8) or min(even, odd) * 10 > max(even, odd):
         return None
     return "utf-16-le" if odd > even else "utf-16-be"

@@ -144,8 +144,6 @@ class _Reader:
         #: what marks the report: its section headings and its tables
         self.markers: list[Element] = []
         self.next_table = first_table
-        self.tables_seen = 0
-        self.cells = 0
         self.grid = 0
         self._pieces: list[str] = []
         self._anchor: Element | None = None
@@ -210,6 +208,11 @@ class _Reader:
 
     def walk(self, root: Element) -> None:
         """Read ``root``'s content (not its tail) into :attr:`blocks`."""
+        # refuse what is no report before reading any of it
+        if sum(1 for _ in root.iter("table")) > MAX_TABLES:
+            raise ReadError(f"more than {MAX_TABLES:,} tables: not a report", source=self.source)
+        if sum(1 for _ in root.iter("td", "th")) > MAX_CELLS:
+            raise ReadError(f"more than {MAX_CELLS:,} table cells: not a report", source=self.source)
         stack: list[tuple[Element, bool]] = [(root, False)]
         while stack:
             element, closing = stack.pop()
@@ -228,25 +231,18 @@ class _Reader:
                 self._flush()
                 self._tail(element)
                 continue
-            if tag == "table":
-                self._count_table()
-                if self._is_data_table(element):
-                    self._flush()
-                    self._table(element)
-                    if element is not root:
-                        self._tail(element)
-                    continue
+            if tag == "table" and self._is_data_table(element):
+                self._flush()
+                self._table(element)
+                if element is not root:
+                    self._tail(element)
+                continue
             if tag in _BREAKS:
                 self._flush()
             self._own_text(element)
             stack.append((element, True))
             stack.extend((child, False) for child in reversed(element))
         self._flush()
-
-    def _count_table(self) -> None:
-        self.tables_seen += 1
-        if self.tables_seen > MAX_TABLES:
-            raise ReadError(f"more than {MAX_TABLES:,} tables: not a report", source=self.source)
 
     @staticmethod
     def _is_data_table(table: Element) -> bool:
@@ -278,14 +274,14 @@ class _Reader:
             for td in tr.iterchildren("td", "th"):
                 if _hidden(td):
                     continue
-                self.cells += 1
-                if self.cells > MAX_CELLS:
-                    raise ReadError(f"more than {MAX_CELLS:,} table cells: not a report", source=self.source)
                 colspan, rowspan = _span(td.get("colspan")), _span(td.get("rowspan"))
                 # the places this cell takes in the grid (as table_rows cuts its spans)
                 self.grid += min(colspan, MAX_SPAN) * min(rowspan, MAX_SPAN, len(trs) - r + 1)
                 if self.grid > MAX_GRID:
-                    raise ReadError("tables too large (their spans cover too many places): not a report")
+                    raise ReadError(
+                        "tables too large (their spans cover too many places): not a report",
+                        source=self.source,
+                    )
                 where = Where(line=self._line(td), table=number, row=r, cell=len(cells) + 1)
                 cells.append(GridCell(_inline_text(td), where, colspan=colspan, rowspan=rowspan))
             source_rows.append(cells)
