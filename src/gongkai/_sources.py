@@ -18,8 +18,6 @@ import re
 import zipfile
 from typing import BinaryIO, Literal
 
-import charset_normalizer
-
 from ._errors import ReadError
 
 __all__ = ["MAX_BYTES", "Kind", "decode_text", "load", "sniff"]
@@ -170,6 +168,8 @@ def decode_text(data: bytes, *, source: str = "") -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only a text that is not UTF-8 needs it: keep importing gongkai fast
+
     best = charset_normalizer.from_bytes(data, cp_isolation=list(_GUESSES)).best()
     if best is None:
         return _mostly(data, declared, source)

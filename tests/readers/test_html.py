@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+pytest.importorskip("lxml")  # the optional extra gongkai[html]
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -333,13 +336,22 @@ def test_caption_is_prose_before_the_rows() -> None:
         (b"   \n  ", "no content"),
         (b"<!-- only a comment -->", "no content"),
         (b"<table></table>" * 5_001, "tables"),
-        (b"<table><tr>" + b"<td>1</td>" * 100_001 + b"</tr></table>", "cells"),
         (b"<table>" + b'<tr><td colspan="64" rowspan="64">1</td></tr>' * 1_000 + b"</table>", "too large"),
     ],
 )
 def test_read_errors(page: bytes, message: str) -> None:
     with pytest.raises(ReadError, match=message):
         html.read(page, source="page.html")
+
+
+def test_caps_on_cells_and_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(html, "MAX_CELLS", 50)
+    monkeypatch.setattr(html, "MAX_BLOCKS", 40)
+    with pytest.raises(ReadError, match="more than 50 table cells"):
+        html.read(b"<table><tr>" + b"<td>1</td>" * 51 + b"</tr></table>")
+    with pytest.raises(ReadError, match="more than 40 lines and table rows"):
+        html.read(b"x<br>" * 41)
+    assert len(html.read(b"x<br>" * 40).blocks) == 40
 
 
 # -- property: a generated table reads back exactly ---------------------------------------------------

@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TypeAlias
-
-import lxml.html
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from .._document import Block, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
@@ -28,16 +25,19 @@ from .._figures import normalize
 from .._sources import MAX_BYTES, decode_text
 from ._grid import MAX_SPAN, GridCell, table_rows
 
-__all__ = ["MAX_CELLS", "MAX_GRID", "MAX_TABLES", "read", "read_fragment"]
+__all__ = ["MAX_BLOCKS", "MAX_CELLS", "MAX_GRID", "MAX_TABLES", "read", "read_fragment"]
 
 #: A page with more tables than this is no report.
 MAX_TABLES = 5_000
 #: … or with more table cells than this,
 MAX_CELLS = 100_000
+#: … or more blocks (prose lines and table rows) than this,
+MAX_BLOCKS = 100_000
 #: … or whose tables' grids, spans expanded, have more places than this.
 MAX_GRID = 2_000_000
 
-Element: TypeAlias = lxml.html.HtmlElement
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement as Element
 
 # Elements whose content is not the document's text
 _SKIP = frozenset(
@@ -75,8 +75,9 @@ def read(data: bytes, *, source: str = "") -> Document:
     """An HTML page or fragment (bytes, any encoding :func:`gongkai._sources.decode_text` reads)
     → a :class:`Document` whose blocks are the report's prose and table rows in reading order.
 
-    Raises :class:`ReadError` for what cannot be read (undecodable bytes, no content, more than
-    :data:`MAX_TABLES` tables or :data:`MAX_CELLS` cells)."""
+    Raises :class:`ReadError` for what cannot be read (undecodable bytes, no content, lxml not
+    installed, more than :data:`MAX_TABLES` tables, :data:`MAX_CELLS` cells or
+    :data:`MAX_BLOCKS` blocks)."""
     if len(data) > MAX_BYTES:
         raise ReadError("larger than 50 MB: not a report", source=source)
     root = _parse(decode_text(data, source=source), source)
@@ -108,6 +109,11 @@ def _parse(text: str, source: str) -> Element | None:
     text = _CONTROL.sub("", text)
     if not text.strip():
         return None
+    try:  # lxml is the optional extra gongkai[html]
+        import lxml.html
+        from lxml import etree
+    except ImportError:
+        raise ReadError("reading HTML needs lxml: pip install 'gongkai[html]'", source=source) from None
     try:
         document = lxml.html.document_fromstring(text)
     except etree.ParserError:  # "Document is empty": nothing but comments or white space
@@ -178,9 +184,16 @@ class _Reader:
             return
         first = self._first or None
         end = self._last if self._last and self._last != self._first else None
-        self.blocks.append((self._anchor, Prose(text, raw, Where(line=first, end_line=end))))
+        self._add(self._anchor, Prose(text, raw, Where(line=first, end_line=end)))
         if _HEADING.match(text):
             self.markers.append(self._anchor)
+
+    def _add(self, anchor: Element, block: Block) -> None:
+        if len(self.blocks) >= MAX_BLOCKS:
+            raise ReadError(
+                f"more than {MAX_BLOCKS:,} lines and table rows: not a report", source=self.source
+            )
+        self.blocks.append((anchor, block))
 
     def _tail(self, element: Element) -> None:
         tail = element.tail
@@ -213,36 +226,42 @@ class _Reader:
             raise ReadError(f"more than {MAX_TABLES:,} tables: not a report", source=self.source)
         if sum(1 for _ in root.iter("td", "th")) > MAX_CELLS:
             raise ReadError(f"more than {MAX_CELLS:,} table cells: not a report", source=self.source)
-        stack: list[tuple[Element, bool]] = [(root, False)]
+        if not self._open(root, root):
+            return
+        # children are taken one at a time: a node with a million children costs no list of them
+        stack: list[tuple[Element, Iterator[Element]]] = [(root, iter(root))]
         while stack:
-            element, closing = stack.pop()
-            if closing:
-                if _tag(element) in _BREAKS:
-                    self._flush()
-                if element is not root:
-                    self._tail(element)
+            element, children = stack[-1]
+            child = next(children, None)
+            if child is not None:
+                if self._open(child, root):
+                    stack.append((child, iter(child)))
                 continue
-            tag = _tag(element)
-            if tag is None or tag in _SKIP or _hidden(element):
-                if element is not root:
-                    self._tail(element)
-                continue
+            stack.pop()
+            if _tag(element) in _BREAKS:
+                self._flush()
+            if element is not root:
+                self._tail(element)
+        self._flush()
+
+    def _open(self, element: Element, root: Element) -> bool:
+        """Start an element: True to read its children next; False when it is read whole (a
+        data table, a ``<br>``) or left out (a script, a comment, a hidden element)."""
+        tag = _tag(element)
+        if tag is None or tag in _SKIP or _hidden(element) or tag == "br":
             if tag == "br":
                 self._flush()
-                self._tail(element)
-                continue
-            if tag == "table" and self._is_data_table(element):
-                self._flush()
-                self._table(element)
-                if element is not root:
-                    self._tail(element)
-                continue
+        elif tag == "table" and self._is_data_table(element):
+            self._flush()
+            self._table(element)
+        else:
             if tag in _BREAKS:
                 self._flush()
             self._own_text(element)
-            stack.append((element, True))
-            stack.extend((child, False) for child in reversed(element))
-        self._flush()
+            return True
+        if element is not root:
+            self._tail(element)
+        return False
 
     @staticmethod
     def _is_data_table(table: Element) -> bool:
@@ -287,7 +306,7 @@ class _Reader:
             source_rows.append(cells)
         rows: list[Row] = table_rows(source_rows, table=number)
         for row in rows:
-            self.blocks.append((table, row))
+            self._add(table, row)
         if any(word in row.label for row in rows for word in _TABLE_WORDS):
             self.markers.append(table)
 
@@ -299,28 +318,37 @@ def _inline_text(element: Element) -> str:
 
 
 def _pieces(element: Element) -> Iterator[str]:
-    stack: list[tuple[Element, bool]] = [(element, False)]
+    if not _opens(element):
+        return
+    if element.text:
+        yield element.text
+    stack: list[tuple[Element, Iterator[Element]]] = [(element, iter(element))]
     while stack:
-        node, closing = stack.pop()
-        tag = _tag(node)
-        if closing:
-            if tag in _BREAKS:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is not None:
+            tag = _tag(child)
+            if tag in _BREAKS or tag == "br":
                 yield " "
-            if node is not element and node.tail:
-                yield node.tail
+            if _opens(child):
+                if child.text:
+                    yield child.text
+                stack.append((child, iter(child)))
+            elif child.tail:
+                yield child.tail
             continue
-        if tag is None or tag in _SKIP or _hidden(node) or tag == "br":
-            if tag == "br":
+        stack.pop()
+        if node is not element:
+            if _tag(node) in _BREAKS:
                 yield " "
-            if node is not element and node.tail:
+            if node.tail:
                 yield node.tail
-            continue
-        if tag in _BREAKS:
-            yield " "
-        if node.text:
-            yield node.text
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node))
+
+
+def _opens(element: Element) -> bool:
+    """Whether an element's content is text of the cell (no script, comment, hidden part)."""
+    tag = _tag(element)
+    return tag is not None and tag not in _SKIP and tag != "br" and not _hidden(element)
 
 
 # -- the report's content inside a page ---------------------------------------------------------
