@@ -10,7 +10,12 @@ left out.
 A published page carries the site's navigation, header and footer around the report: the
 report's content is the smallest element that holds its section headings (一、总体情况 …
 六、其他需要报告的事项) and its tables, plus the title printed just before it; a fragment or a
-page without such headings is read whole.
+page without such headings is read whole (a diagnostic ``page-content`` says what was left out).
+
+Where: prose and cells carry the page's line (lxml's ``sourceline``: the line where an
+element's start tag ends); table cells also ``table`` (the page's data tables numbered 1, 2 …
+in order, layout tables not counted), ``row`` (the ``<tr>``) and ``cell`` (the ``<td>`` in its
+row, 1-based, as the page has them, before spans are expanded).
 """
 
 from __future__ import annotations
@@ -66,8 +71,9 @@ _HEADING = re.compile(
     r"^[一二三四五六]\s*[、.,，]?\s*(?:总体情况|概述|主动公开|收到和处理|.{0,24}?(?:行政复议|行政诉讼)"
     r"|.{0,16}?存在的?主要问题|存在问题|其他需要报告)"
 )
-# Words of the template's tables: a data table with one of them is one of the report's tables
+# A title is a short line
 _TITLE_LENGTH = 60
+# Words of the template's tables: a data table with one of them is one of the report's tables
 _TABLE_WORDS = ("申请", "复议", "诉讼", "规范性文件", "规章", "行政许可", "行政处罚")
 
 
