@@ -22,7 +22,8 @@ from gongkai._figures import classify
 
 docx = pytest.importorskip("docx")
 
-from gongkai._readers.docx import read  # noqa: E402
+from gongkai._readers._grid import MAX_SPAN  # noqa: E402
+from gongkai._readers.docx import MAX_CELLS, MAX_DEPTH, read  # noqa: E402
 
 HERE = Path(__file__).parent.parent / "fixtures" / "documents" / "docx"
 
@@ -179,8 +180,65 @@ def test_nested_fixture() -> None:
         (2, "行政许可", ["7"]),
         (2, "附表", [""]),
         (3, "行政处罚", ["8"]),  # a table nested in a cell follows that cell's row
+        "三、收到和处理政府信息公开申请情况",  # a one-column table is a frame too
+        (4, "一、本年新收", ["9", "10"]),
         "结尾",
     ]
+
+
+def test_late_row_keeps_its_columns() -> None:
+    """A row that starts late (w:gridBefore) keeps its figures in their columns: the place it
+    skips is a pad, not a blank figure."""
+    rows = _rows(_read("late_row.docx"))
+    assert [(r.label, [c.text for c in r.values]) for r in rows] == [
+        ("项目|列一|列二", []),
+        ("甲", ["1", "2"]),
+        ("", ["", "3", "4"]),
+    ]
+    assert [c.pad for c in rows[2].values] == [True, False, False]
+
+
+def test_merge_longer_than_max_span() -> None:
+    """A group label and a figure merged down more rows than _grid.MAX_SPAN: every row keeps its
+    columns, the label labels every row, the figure is read once."""
+    n = MAX_SPAN + 6
+    document = docx.Document()
+    table = document.add_table(rows=n, cols=4)
+    table.cell(0, 0).merge(table.cell(n - 1, 0)).text = "分组"
+    table.cell(0, 2).merge(table.cell(n - 1, 2)).text = "77777"
+    for r in range(n):
+        table.cell(r, 1).text = f"{r + 1}.子项"
+        table.cell(r, 3).text = str(r)
+    out = io.BytesIO()
+    document.save(out)
+    rows = _rows(read(out.getvalue()))
+    assert len(rows) == n
+    assert all(r.label == f"分组|{i + 1}.子项" for i, r in enumerate(rows))
+    assert all(r.values[-1].text == str(i) for i, r in enumerate(rows))
+    assert [c.text for r in rows for c in r.values if c.text and not c.pad].count("77777") == 1
+
+
+def test_too_many_cells_refused_quickly() -> None:
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    cell = "<w:tc><w:p/></w:tc>"
+    body = "<w:tbl>" + ("<w:tr>" + cell * 20 + "</w:tr>") * (MAX_CELLS // 20 + 1) + "</w:tbl>"
+    members = dict(_MEMBERS)
+    members["word/document.xml"] = f"<w:document {w}><w:body>{body}</w:body></w:document>".encode()
+    with pytest.raises(ReadError, match="table cells"):
+        read(_zip(members))
+
+
+def test_deep_nesting_refused() -> None:
+    document = docx.Document()
+    holder: Any = document
+    for _ in range(MAX_DEPTH + 1):
+        table = holder.add_table(rows=1, cols=2)
+        table.cell(0, 0).text = "层"
+        holder = table.cell(0, 1)
+    out = io.BytesIO()
+    document.save(out)
+    with pytest.raises(ReadError, match="nest"):
+        read(out.getvalue())
 
 
 # --- property: merged labels and blank figures read back exactly ------------------------------

@@ -10,13 +10,16 @@ labels every row it spans and a merged figure is never copied into the row below
 * A cell's paragraphs are joined with a space (the official template writes ``商业`` / ``企业``
   on two lines: one label).
 * A table nested in a cell is read too: its rows follow the row of the cell that holds it.  A
-  table of one cell is a frame around content, not a table: its content is read as body content.
+  table of one column is a frame around content (a title box, a page laid out in a table), not a
+  table of figures: its cells' content is read as body content.
 * Headers and footers are page furniture and are not read; nor is text in text boxes or drawings.
 
 Only python-docx's public API is used, except where it has none: a cell's ``vMerge`` and
-``gridSpan`` and a row's ``gridBefore`` are read from the XML (``_element``), and a row's cells
-are taken from its ``<w:tc>`` elements, because ``_Row.cells`` resolves every continued vertical
-merge by walking up the table (quadratic, and it raises on a merge with nothing above it).
+``gridSpan`` and a row's ``gridBefore`` are read from the XML (``_Row._element``, ``<w:tc>``), and
+a row's cells are made from its ``<w:tc>`` elements (``_Cell(tc, table)``), because
+``_Row.cells`` resolves every continued vertical merge by walking up the table (quadratic, and it
+raises on a merge with nothing above it).  Cells and paragraphs are counted in the XML
+(``Document.element``) before the walk, to refuse a document too large to read in bounded time.
 
 Bad input (not a zip, not a Word file, truncated, a zip bomb, a table too large) raises
 :class:`~gongkai._errors.ReadError`.
@@ -33,7 +36,7 @@ from attrs import define, evolve, field
 
 from .._document import Block, Cell, Document, Prose, Row, Where
 from .._errors import ReadError
-from .._figures import cell_text, normalize
+from .._figures import cell_text, classify, normalize
 from ._grid import MAX_SPAN, GridCell, table_rows
 
 if TYPE_CHECKING:
@@ -48,6 +51,7 @@ __all__ = [
     "MAX_CELLS",
     "MAX_DEPTH",
     "MAX_MEMBERS",
+    "MAX_PARAGRAPHS",
     "MAX_RATIO",
     "MAX_UNCOMPRESSED",
     "read",
@@ -61,8 +65,11 @@ MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_MEMBERS = 10_000
 #: the highest compression ratio of a member (of at least :data:`_RATIO_FLOOR` bytes) or the package
 MAX_RATIO = 200
-#: the most table cells (tags ``<w:tc>``) a document may have
-MAX_CELLS = 200_000
+#: the most table cells (``<w:tc>``) a document may have: a report has about 300, and python-docx
+#: takes some 0.25 ms a cell, so this bounds the time (~5 s) too
+MAX_CELLS = 20_000
+#: the most paragraphs (``<w:p>``, in tables or not) a document may have: a report has a few hundred
+MAX_PARAGRAPHS = 50_000
 #: how deep tables may nest in cells
 MAX_DEPTH = 8
 
@@ -88,8 +95,9 @@ def read(data: bytes, *, source: str = "") -> Document:
         raise ReadError(
             "reading .docx files needs python-docx: pip install 'gongkai[docx]'", source=source
         ) from e
-    # What python-docx, zipfile and lxml raise on a broken package (a member missing, bad XML,
-    # a bad CRC, a part of the wrong content type): the file cannot be read.
+    # What python-docx, zipfile and lxml raise on a broken package (a member missing, bad XML, a
+    # bad CRC, a part of the wrong content type; python-docx meets XML not as it should be with
+    # AttributeError or TypeError): the file cannot be read.  Only python-docx runs in this call.
     broken = (
         OpcError,
         XmlchemyError,
@@ -99,16 +107,21 @@ def read(data: bytes, *, source: str = "") -> Document:
         EOFError,
         KeyError,
         ValueError,
+        AttributeError,
+        TypeError,
     )
     try:
         word = docx.Document(io.BytesIO(data))
-    except AttributeError as e:  # python-docx meets a part whose XML is not what it should be
-        raise ReadError(f"not a readable Word .docx file ({_brief(e)})", source=source) from e
     except broken as e:
         raise ReadError(f"not a readable Word .docx file ({_brief(e)})", source=source) from e
     root = word.element
     if root.tag != f"{_W}document" or root.body is None:
         raise ReadError("not a readable Word .docx file (its main part has no document body)", source=source)
+    # counted in the XML before python-docx walks it (that walk is what takes time)
+    if sum(1 for _ in root.iter(f"{_W}tc")) > MAX_CELLS:
+        raise ReadError(f"the document has more than {MAX_CELLS} table cells", source=source)
+    if sum(1 for _ in root.iter(f"{_W}p")) > MAX_PARAGRAPHS:
+        raise ReadError(f"the document has more than {MAX_PARAGRAPHS} paragraphs", source=source)
     reader = _Reader(source)
     reader.container(word, depth=0)
     return Document(tuple(reader.blocks), reader="docx", layout="grid")
@@ -189,7 +202,6 @@ class _Reader:
     blocks: list[Block] = field(factory=list)
     paragraphs: int = 0
     tables: int = 0
-    cells: int = 0
 
     def container(self, container: WordDocument | BlockItemContainer, *, depth: int) -> None:
         """The paragraphs and tables of the body (or of a frame cell), in order."""
@@ -217,9 +229,11 @@ class _Reader:
         if depth >= MAX_DEPTH:
             raise ReadError(f"tables nest more than {MAX_DEPTH} deep", source=self.source)
         rows = table.rows
-        if len(rows) == 1 and len(_tcs(rows[0])) == 1:
-            # one cell: a frame around content (a title box, a page laid out in a table)
-            self.container(_Cell(_tcs(rows[0])[0], table), depth=depth + 1)
+        if all(len(_tcs(row)) == 1 for row in rows):
+            # one column: a frame around content (a title box, a page laid out in a table), never
+            # a table of figures (that has labels beside its figures): its content is body content
+            for row in rows:
+                self.container(_Cell(_tcs(row)[0], table), depth=depth + 1)
             return
         self.tables += 1
         number = self.tables
@@ -234,15 +248,24 @@ class _Reader:
                 source_row.append(_Source("", Where(table=number, row=r + 1), colspan=column))
             now_merging: dict[int, _Source] = {}
             for c, tc in enumerate(_tcs(row), start=1):
-                self.cells += 1
-                if self.cells > MAX_CELLS:
-                    raise ReadError(f"the document has more than {MAX_CELLS} table cells", source=self.source)
                 span = max(1, min(_int_value(tc, f"{_W}tcPr/{_W}gridSpan", 1), MAX_SPAN))
                 merge = _vertical_merge(tc)
                 above = merging.get(column)
                 if merge == "continue" and above is not None and above.colspan == span:
-                    above.rowspan = r - above.top + 1  # not a new cell: the one above grows
-                    now_merging[column] = above
+                    if r - above.top < MAX_SPAN:
+                        above.rowspan = r - above.top + 1  # not a new cell: the one above grows
+                        now_merging[column] = above
+                    else:  # table_rows cuts spans at MAX_SPAN: the merge goes on as a cell of its own,
+                        # repeating a label, a place (a pad, see _unpadded) under a figure
+                        label = classify(cell_text(above.raw)) == "text"
+                        again = _Source(
+                            above.raw if label else "",
+                            above.where if label else Where(table=number, row=r + 1),
+                            colspan=span,
+                            top=r,
+                        )
+                        source_row.append(again)
+                        now_merging[column] = again
                 else:
                     cell = _Cell(tc, table)
                     texts: list[str] = []
@@ -300,15 +323,10 @@ def _with_blank_rows(rows: list[Row], grid: list[list[_Source]], table: int) -> 
 
 
 def _unpadded(row: Row) -> Row:
-    """The row with the places of a late-starting row marked as pads (they are no cells)."""
-    if not any(c.where.cell is None and not c.pad for c in (*row.labels, *row.values)):
+    """The row with its places that are no cells (where a row starts late, where a merged figure
+    goes on past :data:`~gongkai._readers._grid.MAX_SPAN` rows) marked as pads."""
+    if all(c.where.cell is not None or c.pad for c in row.values):
         return row
-
-    def pad(cell: Cell) -> Cell:
-        return evolve(cell, pad=True) if cell.where.cell is None else cell
-
     return evolve(
-        row,
-        labels=tuple(c for c in row.labels if c.where.cell is not None),
-        values=tuple(pad(c) for c in row.values),
+        row, values=tuple(c if c.where.cell is not None else evolve(c, pad=True) for c in row.values)
     )
