@@ -109,6 +109,7 @@ def read(data: bytes, *, source: str = "") -> Document:
         ValueError,
         AttributeError,
         TypeError,
+        NotImplementedError,
     )
     try:
         word = docx.Document(io.BytesIO(data))
@@ -143,8 +144,9 @@ def _check_package(data: bytes, source: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             members = package.infolist()
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as e:
-        raise ReadError(f"not a .docx file: not a zip package ({_brief(e)})", source=source) from e
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as e:
+        # (NotImplementedError: a zip version or compression method zipfile does not read)
+        raise ReadError(f"not a .docx file: not a readable zip package ({_brief(e)})", source=source) from e
     if len(members) > MAX_MEMBERS:
         raise ReadError(f"the package has more than {MAX_MEMBERS} members", source=source)
     total = sum(m.file_size for m in members)
