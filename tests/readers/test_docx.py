@@ -241,6 +241,29 @@ def test_deep_nesting_refused() -> None:
         read(out.getvalue())
 
 
+def test_content_python_docx_does_not_reach_is_said() -> None:
+    """A table in a content control, a tracked insertion and a text box are not read, and the
+    document says so (a Diagnostic) rather than losing them silently."""
+    document = docx.Document()
+    document.add_paragraph("正文")
+    out = io.BytesIO()
+    document.save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as package:
+        members = {m: package.read(m) for m in package.namelist()}
+    xml = members["word/document.xml"].decode()
+    extra = (
+        "<w:sdt><w:sdtContent><w:tbl><w:tr><w:tc><w:p><w:r><w:t>规章</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>5</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt>"
+        "<w:p><w:ins><w:r><w:t>插入</w:t></w:r></w:ins></w:p>"
+        "<w:p><w:r><w:pict><v:shape xmlns:v='urn:schemas-microsoft-com:vml'><v:textbox><w:txbxContent>"
+        "<w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
+    )
+    members["word/document.xml"] = xml.replace("<w:sectPr", extra + "<w:sectPr", 1).encode()
+    read_back = read(_zip(members))
+    assert [b.text for b in read_back.blocks if isinstance(b, Prose)] == ["正文"]
+    assert [d.code for d in read_back.diagnostics] == ["unread-content", "unread-content", "text-box"]
+
+
 # --- property: merged labels and blank figures read back exactly ------------------------------
 
 _figure = st.one_of(st.none(), st.integers(min_value=0, max_value=10**7))

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from attrs import define, evolve, field
 
 from .._document import Block, Cell, Document, Prose, Row, Where
-from .._errors import ReadError
+from .._errors import Diagnostic, ReadError
 from .._figures import cell_text, classify, normalize
 from ._grid import MAX_SPAN, GridCell, table_rows
 
@@ -125,7 +125,48 @@ def read(data: bytes, *, source: str = "") -> Document:
         raise ReadError(f"the document has more than {MAX_PARAGRAPHS} paragraphs", source=source)
     reader = _Reader(source)
     reader.container(word, depth=0)
-    return Document(tuple(reader.blocks), reader="docx", layout="grid")
+    return Document(tuple(reader.blocks), reader="docx", layout="grid", diagnostics=_unread(root.body))
+
+
+def _unread(body: _Element) -> tuple[Diagnostic, ...]:
+    """What the body holds that python-docx's paragraphs and tables do not reach, said, not lost
+    silently: content controls and custom XML around paragraphs, tables, rows or cells; text in
+    runs wrapped by something else than a paragraph or a hyperlink (a tracked insertion, an
+    inline content control, a simple field); text boxes."""
+    blocks = (f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc")
+    wrapped = sum(
+        1
+        for tag in (f"{_W}sdtContent", f"{_W}customXml")
+        for element in body.iter(tag)
+        if any(child.tag in blocks for child in element)
+    )
+    runs = 0
+    for text in body.iter(f"{_W}t"):
+        run = text.getparent()
+        holder = None if run is None else run.getparent()
+        if holder is None or holder.tag not in (f"{_W}p", f"{_W}hyperlink"):
+            runs += 1
+    boxes = sum(1 for _ in body.iter(f"{_W}txbxContent"))
+    out: list[Diagnostic] = []
+    if wrapped:
+        out.append(
+            Diagnostic(
+                "unread-content",
+                f"{wrapped} content control(s) or custom XML element(s) around paragraphs, tables, rows "
+                "or cells not read: their figures may be missing",
+            )
+        )
+    if runs:
+        out.append(
+            Diagnostic(
+                "unread-content",
+                f"{runs} piece(s) of text not read (in tracked insertions, inline content controls or "
+                "fields): labels or figures may be missing",
+            )
+        )
+    if boxes:
+        out.append(Diagnostic("text-box", f"{boxes} text box(es) not read", severity="info"))
+    return tuple(out)
 
 
 def _brief(error: BaseException) -> str:
