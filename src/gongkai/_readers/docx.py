@@ -12,7 +12,11 @@ labels every row it spans and a merged figure is never copied into the row below
 * A table nested in a cell is read too: its rows follow the row of the cell that holds it.  A
   table of one column is a frame around content (a title box, a page laid out in a table), not a
   table of figures: its cells' content is read as body content.
-* Headers and footers are page furniture and are not read; nor is text in text boxes or drawings.
+* Headers and footers are page furniture and are not read.  Nor is what python-docx's paragraphs
+  and tables do not reach (text boxes, content controls, tracked insertions): the document's
+  diagnostics say how much of it there is, rather than losing it silently.
+* Where: a paragraph's ``paragraph`` counts the paragraphs outside tables (1-based, empty ones
+  too); a cell's ``table``/``row``/``cell`` are 1-based, ``cell`` counting the row's ``<w:tc>``.
 
 Only python-docx's public API is used, except where it has none: a cell's ``vMerge`` and
 ``gridSpan`` and a row's ``gridBefore`` are read from the XML (``_Row._element``, ``<w:tc>``), and
@@ -65,8 +69,8 @@ MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_MEMBERS = 10_000
 #: the highest compression ratio of a member (of at least :data:`_RATIO_FLOOR` bytes) or the package
 MAX_RATIO = 200
-#: the most table cells (``<w:tc>``) a document may have: a report has about 300, and python-docx
-#: takes some 0.25 ms a cell, so this bounds the time (~5 s) too
+#: the most table cells and rows (``<w:tc>``, ``<w:tr>``) a document may have: a report has about
+#: 400, and python-docx takes some 0.25 ms a cell, so this bounds the time (~5 s) too
 MAX_CELLS = 20_000
 #: the most paragraphs (``<w:p>``, in tables or not) a document may have: a report has a few hundred
 MAX_PARAGRAPHS = 50_000
@@ -119,8 +123,8 @@ def read(data: bytes, *, source: str = "") -> Document:
     if root.tag != f"{_W}document" or root.body is None:
         raise ReadError("not a readable Word .docx file (its main part has no document body)", source=source)
     # counted in the XML before python-docx walks it (that walk is what takes time)
-    if sum(1 for _ in root.iter(f"{_W}tc")) > MAX_CELLS:
-        raise ReadError(f"the document has more than {MAX_CELLS} table cells", source=source)
+    if sum(1 for _ in root.iter(f"{_W}tc", f"{_W}tr")) > MAX_CELLS:
+        raise ReadError(f"the document has more than {MAX_CELLS} table cells and rows", source=source)
     if sum(1 for _ in root.iter(f"{_W}p")) > MAX_PARAGRAPHS:
         raise ReadError(f"the document has more than {MAX_PARAGRAPHS} paragraphs", source=source)
     reader = _Reader(source)
@@ -206,15 +210,15 @@ def _check_package(data: bytes, source: str) -> None:
 
 
 def _int_value(element: _Element, path: str, default: int) -> int:
-    """The ``w:val`` of ``path`` under ``element`` as a whole number ≥ 0, ``default`` when absent
-    or not a number."""
+    """The ``w:val`` of ``path`` under ``element`` as a whole number ≥ 0 (at most 999999: spans
+    are cut to MAX_SPAN anyway), ``default`` when absent or not a number."""
     found = element.find(path)
     if found is None:
         return default
-    value = found.get(f"{_W}val")
-    if value is None or not value.strip().isdigit():
+    value = str(found.get(f"{_W}val") or "").strip()
+    if not (value.isascii() and value.isdigit()):
         return default
-    return int(value)
+    return min(int(value[:7]), 999_999)
 
 
 def _vertical_merge(tc: _Element) -> str | None:
