@@ -35,7 +35,7 @@ from attrs import define, field
 
 from .._document import Block, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
-from .._figures import cell_text, normalize
+from .._figures import cell_text, classify, normalize
 from ._grid import GridCell, table_rows
 
 __all__ = ["MAX_BYTES", "MAX_CELLS", "MAX_PAGES", "MAX_TABLES", "read"]
@@ -445,7 +445,9 @@ def _continues(table: _Table, part: _Part) -> bool:
     cols_a = [c for p in table.parts for c in p.cols[1:-1]]
     cols_b = part.cols[1:-1]
     fewer, more = (cols_b, cols_a) if len(cols_b) <= len(cols_a) else (cols_a, cols_b)
-    return all(any(abs(a - b) <= _EDGE_TOLERANCE for b in more) for a in fewer)
+    # a page's part may lack an edge or two (a row with merged cells, a header not repeated)
+    shared = sum(any(abs(a - b) <= _EDGE_TOLERANCE for b in more) for a in fewer)
+    return 2 * shared >= len(fewer)
 
 
 def _header(part: _Part, depth: int) -> list[tuple[int, str]] | None:
@@ -477,22 +479,39 @@ def _join(table: _Table, part: _Part) -> None:
     index = len(table.parts)
     for cell in part.cells:
         cell.part = index
-    bottom = [c for c in last.cells if abs(c.box[3] - last.box[3]) <= _EDGE_TOLERANCE]
-    for cell in [c for c in part.cells if abs(c.box[1] - part.box[1]) <= _EDGE_TOLERANCE]:
-        above = next(
-            (
-                c
-                for c in bottom
-                if abs(c.box[0] - cell.box[0]) <= _EDGE_TOLERANCE and abs(c.box[2] - cell.box[2]) <= _EDGE_TOLERANCE
-            ),
-            None,
-        )
-        # rows are never cut by a page break: two cells of one row each are two rows; a cell
-        # spanning rows on either side is one merged cell cut in two
-        if above is not None and (_span(last, above) > 1 or _span(part, cell) > 1):
+    # the cells (or the pieces of cells already cut by a page break) that end at the bottom
+    bottom = [
+        c
+        for p in table.parts
+        for c in p.cells
+        if _end(c).part == index - 1 and abs(_end(c).box[3] - last.box[3]) <= _EDGE_TOLERANCE
+    ]
+    top = [c for c in part.cells if abs(c.box[1] - part.box[1]) <= _EDGE_TOLERANCE]
+    pairs = [(above, cell) for cell in top for above in bottom if _aligned(_end(above), cell)]
+    texts = {id(c): cell_text(_cell_raw(c)) for c in bottom + top}
+    # a header row cut by the page break (Word and LibreOffice let a row break across pages):
+    # only labels on both sides, each label of the new page under a label of the old one
+    cut_row = (
+        all(classify(t) in ("text", "blank") for t in texts.values())
+        and any(texts[id(c)] for c in top)
+        and all(any(b is c and texts[id(a)] for a, b in pairs) for c in top if texts[id(c)])
+    )
+    for above, cell in pairs:
+        # otherwise two cells of one row each are two rows; a cell spanning rows on either
+        # side is one merged cell cut in two
+        if cut_row or _span(last, _end(above)) > 1 or _span(part, cell) > 1:
             above.more.append(cell)
             part.cells.remove(cell)
     table.parts.append(part)
+
+
+def _end(cell: _Cell) -> _Cell:
+    """The last piece of a cell (itself unless a page break cut it)."""
+    return cell.more[-1] if cell.more else cell
+
+
+def _aligned(a: _Cell, b: _Cell) -> bool:
+    return abs(a.box[0] - b.box[0]) <= _EDGE_TOLERANCE and abs(a.box[2] - b.box[2]) <= _EDGE_TOLERANCE
 
 
 def _span(part: _Part, cell: _Cell) -> int:
@@ -510,7 +529,7 @@ def _table_rows(table: _Table, number: int) -> list[Row]:
     cells = [cell for part in table.parts for cell in part.cells]
 
     def vertical(cell: _Cell) -> tuple[float, float]:
-        end = cell.more[-1] if cell.more else cell
+        end = _end(cell)
         return cell.box[1] + offsets[cell.part], end.box[3] + offsets[end.part]
 
     cols = _edges([v for c in cells for v in (c.box[0], c.box[2])])
