@@ -199,8 +199,10 @@ def _library_errors(source: str) -> Iterator[None]:
     except ReadError:
         raise
     except _LIBRARY_ERRORS as error:
-        name = type(error).__name__
-        if "Password" in name or "Encrypt" in name:
+        # pdfplumber wraps pdfminer's error: its name tells an encrypted file from a broken one
+        names = {type(error).__name__, *(type(a).__name__ for a in error.args if isinstance(a, Exception))}
+        name = type(error).__name__ if len(names) == 1 else sorted(names - {type(error).__name__})[0]
+        if any("Password" in n or "Encrypt" in n for n in names):
             raise ReadError("the PDF is encrypted (password protected)", source=source) from None
         raise ReadError(f"cannot read the PDF (corrupt or truncated): {name}", source=source) from None
 
