@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,17 @@ from hypothesis import strategies as st
 
 pytest.importorskip("pdfplumber")
 
-from gongkai._document import Document, Prose, Row  # noqa: E402
-from gongkai._errors import ReadError  # noqa: E402
-from gongkai._figures import read_value  # noqa: E402
-from gongkai._readers import pdf  # noqa: E402
+from gongkai._document import Document, Prose, Row
+from gongkai._errors import ReadError
+from gongkai._figures import read_value
+from gongkai._readers import pdf
 
 HERE = Path(__file__).parent.parent / "fixtures" / "documents" / "pdf"
-REAL = {"huaian_2024": "huaian_2024.pdf", "pingtan_2021": "pingtan_2021.lo.pdf", "pingtan_2023": "pingtan_2023.lo.pdf"}
+REAL = {
+    "huaian_2024": "huaian_2024.pdf",
+    "pingtan_2021": "pingtan_2021.lo.pdf",
+    "pingtan_2023": "pingtan_2023.lo.pdf",
+}
 
 # table 三: a keyword of the row's last label → the record key's stem; columns in order
 REQUEST_ROWS = [
@@ -49,7 +54,15 @@ REQUEST_ROWS = [
     ("总计", "requests.total"),
     ("结转下年度", "requests.carried_forward"),
 ]
-REQUEST_COLUMNS = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"]
+REQUEST_COLUMNS = [
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_services",
+    "other_org",
+    "total",
+]
 ACTIVE_ROWS = [
     ("规章", "active.regulations", ["issued", "repealed", "in_force"]),
     ("行政规范性文件", "active.normative_documents", ["issued", "repealed", "in_force"]),
@@ -143,7 +156,15 @@ def test_huaian_table_three_crosses_the_page_break() -> None:
     assert first.where.page == 4 and first.where.table == 2 and first.where.box is not None
     # header texts read as one label each (wrapped and one-per-line labels joined)
     header = [r for r in rows(doc) if r.table == 2][2]
-    assert [c.text for c in header.labels][-7:] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    assert [c.text for c in header.labels][-7:] == [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
 
 
 def test_pingtan_2021_header_row_cut_by_the_page_break() -> None:
@@ -162,7 +183,7 @@ def test_prose_in_reading_order_with_the_tables_between(name: str) -> None:
     heads = [next(i for i, t in prose if t.startswith(h)) for h in HEADINGS]
     assert title < heads[0] and heads == sorted(heads)
     tables = {t: [i for i, b in enumerate(blocks) if isinstance(b, Row) and b.table == t] for t in (1, 2, 3)}
-    for t, (before, after) in zip((1, 2, 3), zip(heads[1:4], heads[2:5], strict=True), strict=True):
+    for t, (before, after) in zip((1, 2, 3), pairwise(heads[1:5]), strict=True):
         assert before < min(tables[t]) and max(tables[t]) < after
     # page numbers are gone
     assert not any(pdf._PAGE_NUMBER.match(t) for _, t in prose)
@@ -187,7 +208,9 @@ def test_quirks_wrapped_vertical_merged_blank() -> None:
     blank = table[2].values[0]
     assert not blank.pad and blank.where.page == 1
     merged = table[3].values[0]
-    assert merged.where.box is not None and merged.where.box[2] - merged.where.box[0] == pytest.approx(140, abs=1)
+    assert merged.where.box is not None and merged.where.box[2] - merged.where.box[0] == pytest.approx(
+        140, abs=1
+    )
     prose = [b.text for b in doc.blocks if isinstance(b, Prose)]
     assert prose == [
         "测试县人民政府2024年政府信息公开工作年度报告",
@@ -209,11 +232,15 @@ def test_continued_table_joined_header_dropped_furniture_gone() -> None:
     assert [r.values[0].text for r in table[1:]] == ["1", "2", "3", "4", "5", "6", "7", "8", "36"]
     assert [r.values[0].where.page for r in table[1:]] == [1] * 6 + [2] * 3
     prose = [b.text for b in doc.blocks if isinstance(b, Prose)]
-    assert prose == ["测试县人民政府2024年政府信息公开工作年度报告", "二、主动公开政府信息情况", "五、存在的主要问题及改进情况"]
+    assert prose == [
+        "测试县人民政府2024年政府信息公开工作年度报告",
+        "二、主动公开政府信息情况",
+        "五、存在的主要问题及改进情况",
+    ]
 
 
 def test_scan_needs_ocr() -> None:
-    with pytest.raises(ReadError, match="no text layer.*OCR"):
+    with pytest.raises(ReadError, match=r"no text layer.*OCR"):
         pdf.read((HERE / "scan.pdf").read_bytes(), source="scan.pdf")
 
 

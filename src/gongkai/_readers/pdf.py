@@ -69,9 +69,10 @@ try:  # pdfplumber and pdfminer are the optional `pdf` extra
     from pdfminer.psexceptions import PSException
     from pdfplumber.utils.exceptions import PdfminerException
 except ImportError:  # pragma: no cover - depends on the installed extras
-    pdfplumber = None
+    _HAVE_PDFPLUMBER = False
     _LIBRARY_ERRORS: tuple[type[BaseException], ...] = ()
 else:
+    _HAVE_PDFPLUMBER = True
     _LIBRARY_ERRORS = (
         PdfminerException,
         PSException,
@@ -167,7 +168,7 @@ def read(data: bytes, *, source: str = "") -> Document:
     an encrypted, truncated or corrupt file, more than :data:`MAX_PAGES` pages or more than
     :data:`MAX_BYTES` bytes.
     """
-    if pdfplumber is None:  # pragma: no cover - depends on the installed extras
+    if not _HAVE_PDFPLUMBER:  # pragma: no cover - depends on the installed extras
         raise ReadError("reading PDF needs pdfplumber: pip install 'gongkai[pdf]'", source=source)
     if len(data) > MAX_BYTES:
         raise ReadError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
@@ -176,9 +177,7 @@ def read(data: bytes, *, source: str = "") -> Document:
     diagnostics: list[Diagnostic] = []
     pages = _load(data, source, diagnostics)
     if not any(page.chars for page in pages):
-        raise ReadError(
-            "the PDF has no text layer (a scanned document?): run OCR on it first", source=source
-        )
+        raise ReadError("the PDF has no text layer (a scanned document?): run OCR on it first", source=source)
     for page in pages:
         if not page.chars and page.images:
             diagnostics.append(
@@ -304,11 +303,11 @@ def _assign(part: _Part, chars: list[_Char]) -> list[_Char]:
             rest.append(ch)
             continue
         slot = (bisect_right(part.rows, cy) - 1, bisect_right(part.cols, cx) - 1)
-        cell = slots.get(slot)
-        if cell is None:
+        owner = slots.get(slot)
+        if owner is None:
             rest.append(ch)
         else:
-            cell.chars.append(ch)
+            owner.chars.append(ch)
     return rest
 
 
@@ -401,7 +400,9 @@ def _blocks(pages: list[_Page], diagnostics: list[Diagnostic]) -> list[Block]:
         items.sort(key=lambda item: item.top)
         per_page.append(items)
     furniture = _furniture(margin_lines, len(pages))
-    per_page = [[item for item in items if item.line is None or id(item.line) not in furniture] for items in per_page]
+    per_page = [
+        [item for item in items if item.line is None or id(item.line) not in furniture] for items in per_page
+    ]
 
     # Tables continued on the next page join the table they continue.
     items_all: list[_Item] = []
