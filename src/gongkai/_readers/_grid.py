@@ -98,6 +98,7 @@ def split_row(cells: Sequence[Cell], where: Where, *, table: int | None = None) 
         if classes[i] == "text" and (not labels or labels[-1].text != cells[i].text):
             labels.append(cells[i])
     values = tuple(cells[last_label + 1 :])
-    if not labels and all(not c.text for c in values):
+    # a row of two or more blank cells of its own is a blank report's figures (table 四), not nothing
+    if not labels and all(not c.text for c in values) and sum(not c.pad for c in values) < 2:
         return None
     return Row(tuple(labels), values, where, grid=True, table=table)

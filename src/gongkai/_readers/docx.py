@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from attrs import define, evolve, field
 
-from .._document import Block, Cell, Document, Prose, Row, Where
+from .._document import Block, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
 from .._figures import cell_text, classify, normalize
 from ._grid import MAX_SPAN, GridCell, table_rows
@@ -333,7 +333,7 @@ class _Reader:
             [GridCell(s.raw, s.where, colspan=s.colspan, rowspan=s.rowspan) for s in source_row]
             for source_row in grid
         ]
-        for row_block in _with_blank_rows(table_rows(cells, table=number), grid, number):
+        for row_block in table_rows(cells, table=number):
             self.blocks.append(_unpadded(row_block))
             for inner in nested.pop(row_block.where.row or 0, []):
                 self.table(inner, depth=depth + 1)
@@ -346,27 +346,6 @@ class _Reader:
 def _tcs(row: _Row) -> list[_Element]:
     """The row's ``<w:tc>`` elements, each cell once."""
     return list(row._element.iterchildren(f"{_W}tc"))
-
-
-def _with_blank_rows(rows: list[Row], grid: list[list[_Source]], table: int) -> list[Row]:
-    """``rows`` with the rows of blank cells :func:`table_rows` leaves out put back.
-
-    A row of two or more blank cells of its own and no labels is the figures of a blank
-    report (table 四's one row of 15 figures in the official template), not nothing: it stays,
-    its cells blank figures.  A row of one blank cell (a spacer), a row that starts late and a
-    row reached by a merge from above are left out as before.
-    """
-    kept = {row.where.row for row in rows}
-    covered = {s.top + d for source_row in grid for s in source_row for d in range(1, s.rowspan)}
-    out = list(rows)
-    for r, source_row in enumerate(grid):
-        if r + 1 in kept or r in covered or len(source_row) < 2:
-            continue
-        if any(s.where.cell is None or cell_text(s.raw) for s in source_row):
-            continue
-        values = tuple(Cell("", s.raw, s.where) for s in source_row)
-        out.append(Row((), values, Where(table=table, row=r + 1), grid=True, table=table))
-    return sorted(out, key=lambda row: row.where.row or 0)
 
 
 def _unpadded(row: Row) -> Row:
