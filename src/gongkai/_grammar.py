@@ -17,7 +17,7 @@ was expected there, and the parse goes on exactly as before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from functools import cache
 
 from attrs import frozen
@@ -51,12 +51,28 @@ class GrammarFailure(Exception):
         self.expected = expected
 
 
-def line_of(block: Block) -> str:
-    """A block's line form, the text the grammar's terminals match (see the module's description)."""
+# the numbering before a label (1. / （三） / 三、): kept when a label is read by its alias
+_NUMBERING = re.compile(r"^(?:\(?[\d一二三四五六七八九十]{1,3}[).、]?|\([一二三四五六七八九十\d]{1,3}\))?")
+
+
+def line_of(block: Block, aliases: Mapping[str, str] | None = None) -> str:
+    """A block's line form, the text the grammar's terminals match (see the module's description).
+
+    ``aliases`` (the variant's other labels for its rows → their own label) are read as the
+    label they stand for: a label cell that is an alias, after its numbering, matches as the row.
+    """
     if isinstance(block, Prose):
         text = block.text.replace("\t", " ").replace("\n", " ")
         return (text or "-") + "\n"
-    line = "\t" + block.label.replace("\t", " ").replace("\n", " ")
+    label = block.label
+    if aliases:
+        cells = []
+        for c in block.labels:
+            number = _NUMBERING.match(c.text)
+            head = number.group(0) if number else ""
+            cells.append(head + aliases.get(c.text[len(head) :], c.text[len(head) :]))
+        label = "|".join(cells)
+    line = "\t" + label.replace("\t", " ").replace("\n", " ")
     if any(c.text for c in block.values):
         line += "".join("\t" + c.text.replace("\t", " ").replace("\n", " ") for c in block.values)
     return line + "\n"

@@ -75,6 +75,9 @@ def parse_document(document: Document, *, variant: str | None = None, strict: bo
             raise ParseError(str(e)) from None
     else:
         v = detect_variant("".join(lines))
+    aliases = v.aliases
+    if aliases:  # other labels for the variant's rows: read as the rows they stand for
+        lines = [line_of(b, aliases) for b in document.blocks]
     try:
         tree, skipped = parse_blocks(v, lines)
     except GrammarFailure as e:

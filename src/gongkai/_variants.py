@@ -178,6 +178,20 @@ class Variant:
         """Every figure's record key for this variant, in printed order."""
         return [key for t in self.tables for key in t.record_keys()]
 
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Other labels real reports print for a row (``aliases`` in the data) → the row's own
+        label, in the matching form of a label cell."""
+        from ._figures import cell_text
+
+        return {
+            cell_text(alias): cell_text(rs.label)
+            for t in self.tables
+            for rs in t.row_specs()
+            for alias in rs.aliases
+            if cell_text(alias) != cell_text(rs.label)
+        }
+
 
 def _numeral(number: int) -> str:
     digits = "一二三四五六七八九"
