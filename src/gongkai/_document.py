@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Block", "Cell", "Document", "Prose", "Row", "Where"]
 
 
-@frozen
+@frozen(repr=False)
 class Where:
     """Where a piece of a document came from.
 
@@ -62,6 +62,12 @@ class Where:
         if self.box is not None:
             parts.append("box (" + ", ".join(f"{v:.1f}" for v in self.box) + ")")
         return ", ".join(parts) or "unknown place"
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{k}={tuple(round(x, 1) for x in v) if k == 'box' else v!r}" for k, v in self.as_dict().items()
+        ]
+        return f"Where({', '.join(parts)})"
 
     def as_dict(self) -> dict[str, object]:
         """The parts that are known, as a JSON-ready dict."""
