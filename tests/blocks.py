@@ -12,7 +12,7 @@ from typing import Literal
 
 from attrs import frozen
 
-from gongkai import Figure, Report, RowSpec, Table, TableSpec, Variant, get_variant
+from gongkai import Report, RowSpec, Table, TableSpec, Variant, get_variant
 from gongkai._figures import normalize
 from gongkai._render import LAYOUTS, Layout, figure_text
 

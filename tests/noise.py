@@ -26,9 +26,8 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from gongkai import Report
+from gongkai import Report, get_variant
 from tests.blocks import Heading, Layout, TableBlock, TableRow, Text, document
-from gongkai import get_variant
 
 __all__ = ["CONVERTERS", "Noise", "noises", "noisy_render", "number_cells", "write_table"]
 

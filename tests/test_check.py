@@ -15,10 +15,9 @@ import attrs
 import pytest
 
 import gongkai
+from gongkai import Figure, Report, Row, RowSpec, Table, TableSpec, Variant, get_variant, variants
 from gongkai._check import RULES, Finding, check
-from gongkai import Figure, Report, Row, Table
 from gongkai._figures import FigureKind
-from gongkai import RowSpec, TableSpec, Variant, get_variant, variants
 
 from .conftest import FIXTURES, REALWORLD, SEEDS
 

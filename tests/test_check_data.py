@@ -18,11 +18,10 @@ from hypothesis import strategies as st
 
 import gongkai
 import gongkai._check
+from gongkai import Paragraph, Report, Section, Table, Variant, get_variant
 from gongkai._check import Finding, check, validate_checks
 from gongkai._errors import VariantError
-from gongkai import Paragraph, Report, Section, Table
 from gongkai._figures import Value
-from gongkai import Variant, get_variant
 
 from .conftest import SEEDS
 from .strategies import make_report

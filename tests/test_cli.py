@@ -11,9 +11,7 @@ import pytest
 
 from gongkai._cli import main
 
-from .conftest import figures_of
-
-from .conftest import SEEDS
+from .conftest import SEEDS, figures_of
 
 SEED = SEEDS[1]  # 001: markdown headings with tab-separated tables; two cells left out: exit 3
 
@@ -84,14 +82,24 @@ def test_variants_lists_the_editions(capsys: pytest.CaptureFixture[str]) -> None
     assert {"2019", "2021"} <= set(names)
 
 
-def test_sources_are_files_directories_globs_and_lists(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sources_are_files_directories_globs_and_lists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for p in SEEDS[:3]:
         (tmp_path / "a" / "b").mkdir(parents=True, exist_ok=True)
         (tmp_path / "a" / "b" / p.name).write_bytes(p.read_bytes())
     listing = tmp_path / "list.txt"
     listing.write_text(f"{SEEDS[3]}\n\n{SEEDS[4]}\n", encoding="utf-8")
     code = main(
-        ["parse", "--format", "record", str(tmp_path / "a"), str(SEEDS[0].parent / "00[0]_*.txt"), "--files-from", str(listing)]
+        [
+            "parse",
+            "--format",
+            "record",
+            str(tmp_path / "a"),
+            str(SEEDS[0].parent / "00[0]_*.txt"),
+            "--files-from",
+            str(listing),
+        ]
     )
     assert code == 3  # seed 001 is not fully read
     data = json.loads(capsys.readouterr().out)

@@ -12,9 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gongkai
+from gongkai import Report, render
 from gongkai.layout import read_lines
-from gongkai import Report
-from gongkai import render
 from tests.blocks import LAYOUTS, Layout, TableBlock, TableRow, document
 
 from .noise import Noise, noises, noisy_render

@@ -9,11 +9,15 @@ from .conftest import SEEDS
 from .strategies import make_report
 
 SEED = SEEDS[0].read_text("utf-8")
-TSV = gongkai.render(make_report("2021", figures={"requests.new.natural_person": 5, "requests.new.total": 5}), "tab-separated")
+TSV = gongkai.render(
+    make_report("2021", figures={"requests.new.natural_person": 5, "requests.new.total": 5}), "tab-separated"
+)
 
 
 def test_a_cell_of_five_thousand_digits_is_unreadable_and_the_rest_is_read() -> None:
-    text = TSV.replace("一、本年新收政府信息公开申请数量\t5", "一、本年新收政府信息公开申请数量\t" + "9" * 5000, 1)
+    text = TSV.replace(
+        "一、本年新收政府信息公开申请数量\t5", "一、本年新收政府信息公开申请数量\t" + "9" * 5000, 1
+    )
     assert text != TSV
     report = gongkai.parse(text)
     fig = report.requests["new"]["natural_person"]  # type: ignore[index]
@@ -34,7 +38,9 @@ def test_a_figure_of_five_thousand_digits_in_prose_is_not_a_crash() -> None:
 def test_ten_thousand_repeated_headings_are_read_and_reported() -> None:
     text = SEED + "二、主动公开政府信息情况\n" * 10_000
     report = gongkai.parse(text)
-    assert sum(d.code == "unexpected-line" for d in report.diagnostics) >= 9_000 or report.section(2) is not None
+    assert (
+        sum(d.code == "unexpected-line" for d in report.diagnostics) >= 9_000 or report.section(2) is not None
+    )
     gongkai.check(report)
 
 

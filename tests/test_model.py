@@ -27,9 +27,10 @@ def test_tables_are_a_mapping_by_name_with_the_template_tables_as_properties() -
     report = gongkai.parse(SEEDS[0].read_text("utf-8"))
     assert list(report.tables) == ["active", "requests", "appeals"]
     assert report.requests is report.tables["requests"] and report.appeals is report.tables["appeals"]
-    assert report.requests["denied.state_secret"]["total"].value == report.requests.values()[
-        "requests.denied.state_secret.total"
-    ]
+    assert (
+        report.requests["denied.state_secret"]["total"].value
+        == report.requests.values()["requests.denied.state_secret.total"]
+    )
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)

@@ -134,7 +134,11 @@ def test_every_figure_is_exact_or_doubtful(table, converter: Converter) -> None:
     strict=False,
 )
 @settings(max_examples=300, deadline=None)
-@given(tables(), st.sampled_from(["markitdown-unmarked", "pandas", "tsv-full", "tsv-noise", "tsv-strip"]), st.data())
+@given(
+    tables(),
+    st.sampled_from(["markitdown-unmarked", "pandas", "tsv-full", "tsv-noise", "tsv-strip"]),
+    st.data(),
+)
 def test_every_figure_is_exact_or_doubtful_tsv(table, converter: Converter, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
     noise = frozenset(data.draw(st.sets(st.integers(0, len(table.rows) - 1))))
     _check(table, converter, noise)

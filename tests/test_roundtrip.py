@@ -6,8 +6,7 @@ import pytest
 from hypothesis import example, given
 
 import gongkai
-from gongkai import Report
-from gongkai import LAYOUTS, render
+from gongkai import LAYOUTS, Report, render
 from gongkai._render import Layout
 
 from .noise import Noise, noises, noisy_render

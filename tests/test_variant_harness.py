@@ -54,7 +54,9 @@ def _registered() -> Iterator[None]:
 @pytest.mark.parametrize("layout", gongkai.LAYOUTS)
 @settings(max_examples=15)
 @given(data=st.data())
-def test_every_variant_reads_back_what_it_renders(name: str, layout: gongkai._render.Layout, data: st.DataObject) -> None:
+def test_every_variant_reads_back_what_it_renders(
+    name: str, layout: gongkai._render.Layout, data: st.DataObject
+) -> None:
     figures = data.draw(figure_values(name))
     report = make_report(name, agency=data.draw(agencies()), figures=figures)
     text = gongkai.render(report, layout)
@@ -106,7 +108,11 @@ def test_registered_variants_and_files_on_disk_match() -> None:
     assert data_used == data_on_disk
     for n in NAMES:
         v = gongkai.get_variant(n)
-        assert (GRAMMARS if v.package == "gongkai.grammars" else EXAMPLE / v.package).joinpath(v.grammar).exists()
+        assert (
+            (GRAMMARS if v.package == "gongkai.grammars" else EXAMPLE / v.package)
+            .joinpath(v.grammar)
+            .exists()
+        )
 
 
 def test_a_section_table_of_a_variant_is_kept_everywhere() -> None:

@@ -92,7 +92,9 @@ class _Builder:
                 out.extend(Paragraph(_clean(c.raw), c.where.line, where=c.where) for c in block.lines)
             else:
                 item = _short(tok.type) == "SUBITEM"
-                out.append(Paragraph(_clean(block.raw) or block.text, block.where.line, item, where=block.where))
+                out.append(
+                    Paragraph(_clean(block.raw) or block.text, block.where.line, item, where=block.where)
+                )
         return out
 
     # ------------------------------------------------------------------------------ tables
@@ -113,11 +115,17 @@ class _Builder:
             else:
                 values = tuple(c for r in parts for c in r.values)
                 rows.append(
-                    Row(parts[0].labels, values, parts[0].where, grid=all(r.grid for r in parts), table=parts[0].table)
+                    Row(
+                        parts[0].labels,
+                        values,
+                        parts[0].where,
+                        grid=all(r.grid for r in parts),
+                        table=parts[0].table,
+                    )
                 )
         widths = [sum(len(rs.columns) for rs in spec.rows[t]) for t in present]
         header = [b for b in (self.block(h) for h in heads) if isinstance(b, Row)]
-        placements = place(rows, widths, label_columns=spec.label_columns, pads=spec.pads, header=header)  # type: ignore[arg-type]
+        placements = place(rows, widths, label_columns=spec.label_columns, pads=spec.pads, header=header)
         model_rows: list[ModelRow] = []
         read = 0
         for t, row, p in zip(present, rows, placements, strict=True):
@@ -125,13 +133,16 @@ class _Builder:
             cells = list(p.cells)
             for rs in spec.rows[t]:
                 own, cells = cells[: len(rs.columns)], cells[len(rs.columns) :]
-                figures = tuple(self.figure(rs, column, cell, row, p.doubtful) for column, cell in zip(rs.columns, own, strict=True))
+                figures = tuple(
+                    self.figure(rs, column, cell, row, p.doubtful)
+                    for column, cell in zip(rs.columns, own, strict=True)
+                )
                 read += sum(1 for c in own if c is not None and not c.pad)
                 label = self.row_label(row, rs, len(spec.rows[t]))
                 model_rows.append(ModelRow(rs.row, label, row.where.line, figures, where=row.where))
                 self.alias_note(rs, row)
         expected = sum(len(rs.columns) for rs in spec.row_specs())
-        first = (rows[0].where if rows else (self.block(heads[0]).where if heads else None))
+        first = rows[0].where if rows else (self.block(heads[0]).where if heads else None)
         return Table(
             spec.name,
             spec.title,
@@ -179,7 +190,9 @@ class _Builder:
                 "warning",
                 raw=cell.raw,
             )
-        return Figure(column, value, cell.raw.strip(), cell.where.line, kind, where=cell.where, doubtful=doubtful)
+        return Figure(
+            column, value, cell.raw.strip(), cell.where.line, kind, where=cell.where, doubtful=doubtful
+        )
 
     def placement_notes(self, row: Row, p: Placement, width: int) -> None:
         label = row.label or "(no label)"
@@ -204,7 +217,8 @@ class _Builder:
             )
         if p.doubtful:
             alternatives = "; ".join(
-                "[" + ", ".join("·" if c is None else (c.text or "blank") for c in alt) + "]" for alt in p.alternatives
+                "[" + ", ".join("·" if c is None else (c.text or "blank") for c in alt) + "]"
+                for alt in p.alternatives
             )
             chosen = "[" + ", ".join("·" if c is None else (c.text or "blank") for c in p.cells) + "]"
             self.note(
@@ -251,7 +265,9 @@ class _Builder:
         return tuple(dict.fromkeys(names))
 
 
-def build_report(document: Document, tree: Tree[Token], skipped: Sequence[Skipped], variant: Variant) -> Report:
+def build_report(
+    document: Document, tree: Tree[Token], skipped: Sequence[Skipped], variant: Variant
+) -> Report:
     """Turn the parse tree of ``document`` into a report of ``variant``."""
     b = _Builder(document, variant)
     sections: list[Section] = []

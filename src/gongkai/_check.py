@@ -32,8 +32,7 @@ import attrs
 from attrs import frozen
 
 from ._errors import VariantError
-from ._figures import nfkc
-from ._figures import Value
+from ._figures import Value, nfkc
 from ._model import Figure, Report, Table
 from ._variants import RowSpec, TableSpec, Variant, get_variant
 
@@ -812,7 +811,7 @@ class _Prose:
 
     def line(self, pos: int) -> int:
         """The source line of the character at ``pos``."""
-        return self.lines[self._at(pos)] if self.lines else 0
+        return (self.lines[self._at(pos)] or 0) if self.lines else 0
 
     def topic(self, pos: int) -> str:
         """The topic (sub-item heading and paragraph) of the character at ``pos``."""

@@ -259,7 +259,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
                 strict=True,
                 import_paths=[FromPackageLoader("gongkai.grammars", ("",))],
             )
-        except Exception as e:  # noqa: BLE001 - Lark reports grammar problems as many kinds of error
+        except Exception as e:
             bad = True
             print(f"{name}: {type(e).__name__}: {' '.join(str(e).split())[:2000]}")
         else:
@@ -285,7 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="SOURCE",
             help="report files (HTML, .docx, PDF, text), directories, globs; '-' for stdin",
         )
-        sp.add_argument("--files-from", metavar="LIST", help="read more paths from LIST, one a line ('-': stdin)")
+        sp.add_argument(
+            "--files-from", metavar="LIST", help="read more paths from LIST, one a line ('-': stdin)"
+        )
         sp.add_argument("--variant", default=None, help="force an edition or variant (default: detect)")
         sp.add_argument("--indent", type=int, default=2, help="JSON indent (default 2)")
 
@@ -327,7 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser("render", help="rewrite a report in one clean layout")
     pr.add_argument("file", metavar="FILE", help="report file ('-' for stdin)")
-    pr.add_argument("--layout", choices=LAYOUTS, default="markdown", help="the layout to write (default markdown)")
+    pr.add_argument(
+        "--layout", choices=LAYOUTS, default="markdown", help="the layout to write (default markdown)"
+    )
     pr.add_argument("--variant", default=None, help="force an edition or variant (default: detect)")
     pr.set_defaults(func=_cmd_render)
 

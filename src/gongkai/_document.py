@@ -64,9 +64,9 @@ class Where:
         return ", ".join(parts) or "unknown place"
 
     def __repr__(self) -> str:
-        parts = [
-            f"{k}={tuple(round(x, 1) for x in v) if k == 'box' else v!r}" for k, v in self.as_dict().items()
-        ]
+        parts = [f"{k}={v!r}" for k, v in self.as_dict().items() if k != "box"]
+        if self.box is not None:
+            parts.append(f"box={tuple(round(x, 1) for x in self.box)}")
         return f"Where({', '.join(parts)})"
 
     def as_dict(self) -> dict[str, object]:

@@ -52,9 +52,7 @@ MAX_DIGITS = int(_DATA["max_digits"])  # type: ignore[call-overload]
 
 _UNITS = "|".join(re.escape(u) for u in sorted(COUNT_UNITS + MONEY_UNITS, key=len, reverse=True))
 # A number: digits with optional thousands separators and decimals, an optional sign and unit.
-_NUMBER = re.compile(
-    rf"^(?P<n>[-+]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|[-+]?\.\d+)(?P<u>{_UNITS})?$"
-)
+_NUMBER = re.compile(rf"^(?P<n>[-+]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|[-+]?\.\d+)(?P<u>{_UNITS})?$")
 # Two numbers in one cell, kept apart by white space (``3001 53``, ``77<br>132``).
 _NUMBERS = re.compile(rf"^(?:[-+]?[\d,.]+(?:{_UNITS})?)(?: [-+]?[\d,.]+(?:{_UNITS})?)+$")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")

@@ -152,13 +152,13 @@ def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], l
     skipped: list[Skipped] = []
     for index, line in enumerate(lines):
         # the terminals the line matches, among those the parser's state can act on
-        accepted = state.choices()
+        accepted = state.choices()  # type: ignore[no-untyped-call]  # lark's API, unannotated
         found = lexer.candidates(line, accepted)
         expected: tuple[str, ...] = ()
         for terminal in found:
             # tried on a copy: a token the state cannot take after all (LALR may reduce
             # before it sees that) leaves the parse as it was
-            trial = state.copy(deepcopy_values=False)
+            trial = state.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
             try:
                 trial.feed_token(Token(terminal, line, line=index + 1, column=1))
             except UnexpectedInput as e:
@@ -172,7 +172,7 @@ def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], l
                 expected = tuple(sorted(t for t in accepted if t.isupper()))
             skipped.append(Skipped(index, found[0] if found else "", expected))
     try:
-        tree = state.feed_eof()
+        tree = state.feed_eof()  # type: ignore[no-untyped-call]
     except UnexpectedInput as e:
         raise GrammarFailure(tuple(sorted(getattr(e, "expected", ()) or ()))) from None
     return tree, skipped

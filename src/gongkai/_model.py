@@ -131,9 +131,15 @@ class Table:
         return f"<Table {self.name} ({self.title}): {len(self.rows)} rows{read}>"
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{c}</th>" for c in ("row", *dict.fromkeys(c for r in self.rows for c in r.columns)))
+        head = "".join(
+            f"<th>{c}</th>" for c in ("row", *dict.fromkeys(c for r in self.rows for c in r.columns))
+        )
         body = "".join(
-            "<tr><td>" + r.label + "</td>" + "".join(f"<td>{'' if f.value is None else f.value}</td>" for f in r.figures) + "</tr>"
+            "<tr><td>"
+            + r.label
+            + "</td>"
+            + "".join(f"<td>{'' if f.value is None else f.value}</td>" for f in r.figures)
+            + "</tr>"
             for r in self.rows
         )
         return f"<table><caption>{self.title}</caption><tr>{head}</tr>{body}</table>"
@@ -244,6 +250,10 @@ class Report:
         )
 
     def _repr_html_(self) -> str:
-        parts = [f"<h3>{self.title or ''}</h3><p>{self!r}</p>".replace("<Report", "&lt;Report").replace(">;", "&gt;;")]
+        parts = [
+            f"<h3>{self.title or ''}</h3><p>{self!r}</p>".replace("<Report", "&lt;Report").replace(
+                ">;", "&gt;;"
+            )
+        ]
         parts.extend(t._repr_html_() for t in self.tables.values())
         return "".join(parts)

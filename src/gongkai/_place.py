@@ -176,7 +176,8 @@ def _dup_positions(rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
         pos
         for pos in range(shortest - 1)
         if all(
-            r[len(r) - 1 - pos].text and r[len(r) - 1 - pos].text == r[len(r) - 2 - pos].text for r in long_rows
+            r[len(r) - 1 - pos].text and r[len(r) - 1 - pos].text == r[len(r) - 2 - pos].text
+            for r in long_rows
         )
     ]
 

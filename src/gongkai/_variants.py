@@ -45,7 +45,18 @@ ENTRY_POINT_GROUP = "gongkai.variants"
 # The keys a data file may use, level by level: anything else is a typo, and an error.
 _TOP_KEYS = {"variant", "tables", "sections", "drop", "checks"}
 _VARIANT_KEYS = {"name", "edition", "extends", "grammar", "description", "signature", "priority"}
-_TABLE_KEYS = {"prefix", "title", "section", "pads", "columns", "header", "blocks", "rows", "labels", "label_columns"}
+_TABLE_KEYS = {
+    "prefix",
+    "title",
+    "section",
+    "pads",
+    "columns",
+    "header",
+    "blocks",
+    "rows",
+    "labels",
+    "label_columns",
+}
 _BLOCK_KEYS = {"caption", "header", "rows"}
 _ROW_KEYS = {"row", "label", "columns", "money", "signed", "group", "after", "aliases"}
 _SECTION_KEYS = {"titles"}

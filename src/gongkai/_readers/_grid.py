@@ -66,9 +66,7 @@ def table_rows(rows: Sequence[Sequence[GridCell]], *, table: int | None = None) 
                 continue
             previous = cell
             text = cell_text(cell.raw)
-            if start == r:
-                cells.append(Cell(text, cell.raw, cell.where))
-            elif classify(text) == "text":  # a merged label over several rows: the row's group label
+            if start == r or classify(text) == "text":
                 cells.append(Cell(text, cell.raw, cell.where))
             else:  # a merged figure: its place in this row is not a figure of its own
                 cells.append(Cell("", "", evolve(cell.where), pad=True))

@@ -34,7 +34,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from attrs import define, evolve, field
 
@@ -46,6 +46,7 @@ from ._grid import MAX_SPAN, GridCell, table_rows
 if TYPE_CHECKING:
     from docx.blkcntnr import BlockItemContainer
     from docx.document import Document as WordDocument
+    from docx.oxml.table import CT_Tc
     from docx.oxml.xmlchemy import BaseOxmlElement as _Element
     from docx.table import Table, _Row
     from docx.text.paragraph import Paragraph
@@ -280,7 +281,7 @@ class _Reader:
             # one column: a frame around content (a title box, a page laid out in a table), never
             # a table of figures (that has labels beside its figures): its content is body content
             for row in rows:
-                self.container(_Cell(_tcs(row)[0], table), depth=depth + 1)
+                self.container(_Cell(cast("CT_Tc", _tcs(row)[0]), table), depth=depth + 1)
             return
         self.tables += 1
         number = self.tables
@@ -314,7 +315,7 @@ class _Reader:
                         source_row.append(again)
                         now_merging[column] = again
                 else:
-                    cell = _Cell(tc, table)
+                    cell = _Cell(cast("CT_Tc", tc), table)
                     texts: list[str] = []
                     for item in cell.iter_inner_content():
                         if isinstance(item, Table):
@@ -345,7 +346,7 @@ class _Reader:
 
 def _tcs(row: _Row) -> list[_Element]:
     """The row's ``<w:tc>`` elements, each cell once."""
-    return list(row._element.iterchildren(f"{_W}tc"))
+    return [cast("_Element", tc) for tc in row._element.iterchildren(f"{_W}tc")]
 
 
 def _unpadded(row: Row) -> Row:
