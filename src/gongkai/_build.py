@@ -322,12 +322,14 @@ def build_report(
                     table_tokens.setdefault(spec.name, []).append(t)
                 elif main is not None:
                     heads.setdefault(main, []).append(t)
+        here: list[Table] = []
         for name_ in dict.fromkeys([*table_tokens, *heads]):
             spec = variant.table(name_)
             if spec is not None:
                 tables[name_] = b.table(spec, table_tokens.get(name_, []), heads.get(name_, []))
+                here.append(tables[name_])
         if head is None:
-            first = next(iter(tables.values())).where if tables else None
+            first = here[0].where if here else None
             b.note(
                 "missing-heading",
                 f"section {number} has its table but no heading ({variant.section_heading(number)})",
