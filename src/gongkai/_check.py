@@ -880,6 +880,29 @@ def _quotes(report: Report) -> list[_Quote]:
     return [q for _, q in sorted(found.items())]
 
 
+def _x3_options(
+    rcells: _Cells | None, acells: _Cells | None
+) -> dict[tuple[str, bool], list[tuple[str, list[_Cell]]]]:
+    """Per kind of quote (and whether its verb is 办理): the table figures it may stand for,
+    the first the one it should be.  The same for every quote of a kind, so read once."""
+    out: dict[tuple[str, bool], list[tuple[str, list[_Cell]]]] = {}
+    if rcells is not None:
+        new, over = rcells("new", "total"), rcells("carried_over", "total")
+        options = [("本年新收申请", [new]), ("新收与上年结转之和", [new, over])]
+        out["requests", False] = options
+        out["requests", True] = [*options, ("办理结果总计", [rcells("total", "total")])]
+    if acells is not None:
+        direct = acells("litigation.direct", "total")
+        after = acells("litigation.after_review", "total")
+        out["review", False] = [("行政复议总计", [acells("review", "total")])]
+        out["litigation", False] = [
+            ("行政诉讼总计", [direct, after]),
+            ("未经复议直接起诉总计", [direct]),
+            ("复议后起诉总计", [after]),
+        ]
+    return out
+
+
 def _x3(report: Report, variant: Variant) -> list[Finding]:
     quotes = _quotes(report)
     if not quotes:
@@ -888,38 +911,25 @@ def _x3(report: Report, variant: Variant) -> list[Finding]:
     req, app = variant.table("requests"), variant.table("appeals")
     rcells = _Cells(report.tables.get("requests"), req) if req is not None else None
     acells = _Cells(report.tables.get("appeals"), app) if app is not None else None
-    for q in quotes:
-        # the table figures the quote may stand for: the first is the one it should be
-        options: list[tuple[str, list[_Cell]]]
-        if q.kind == "requests":
-            if rcells is None:
-                continue
-            new, over = rcells("new", "total"), rcells("carried_over", "total")
-            options = [("本年新收申请", [new]), ("新收与上年结转之和", [new, over])]
-            if q.verb == "办理":
-                options.append(("办理结果总计", [rcells("total", "total")]))
-        elif q.kind == "review":
-            if acells is None:
-                continue
-            options = [("行政复议总计", [acells("review", "total")])]
-        else:
-            if acells is None:
-                continue
-            direct = acells("litigation.direct", "total")
-            after = acells("litigation.after_review", "total")
-            options = [
-                ("行政诉讼总计", [direct, after]),
-                ("未经复议直接起诉总计", [direct]),
-                ("复议后起诉总计", [after]),
-            ]
+    # what each kind of quote is compared with: keys, cells, lines and sums, once per report
+    compared: dict[
+        tuple[str, bool],
+        tuple[tuple[str, ...], tuple[int | None, ...], list[tuple[str, list[_Cell], Value]], tuple[str, ...]],
+    ] = {}
+    for kind, options in _x3_options(rcells, acells).items():
         keys = tuple(dict.fromkeys(c.key for _, cs in options for c in cs))
         cells = {c.key: c for _, cs in options for c in cs}
         lines = tuple(cells[k].line for k in keys)
         sums = [(name, cs, _sum(cs)) for name, cs in options]
-        decidable = [s for s in sums if s[2] is not None]
+        blank = tuple(k for k in keys if cells[k].value is None)
+        compared[kind] = (keys, lines, [s for s in sums if s[2] is not None], blank)
+    for q in quotes:
+        found = compared.get((q.kind, q.kind == "requests" and q.verb == "办理"))
+        if found is None:
+            continue
+        keys, lines, decidable, blank = found
         quoted = f"总体情况中“{q.text}”"
         if not decidable:
-            blank = tuple(k for k in keys if cells[k].value is None)
             out.append(
                 Finding(
                     "X3",
