@@ -128,16 +128,19 @@ class _Builder:
         placements = place(rows, widths, label_columns=spec.label_columns, pads=spec.pads, header=header)
         model_rows: list[ModelRow] = []
         read = 0
-        for t, row, p in zip(present, rows, placements, strict=True):
-            self.placement_notes(row, p, sum(len(rs.columns) for rs in spec.rows[t]))
+        for t, row, p, width in zip(present, rows, placements, widths, strict=True):
+            if p.extra or p.doubtful or None in p.cells:
+                self.placement_notes(row, p, width)
             cells = list(p.cells)
             for rs in spec.rows[t]:
                 own, cells = cells[: len(rs.columns)], cells[len(rs.columns) :]
                 figures = tuple(
-                    self.figure(rs, column, cell, row, p.doubtful)
-                    for column, cell in zip(rs.columns, own, strict=True)
+                    [
+                        self.figure(rs, column, cell, row, p.doubtful)
+                        for column, cell in zip(rs.columns, own, strict=True)
+                    ]
                 )
-                read += sum(1 for c in own if c is not None and not c.pad)
+                read += len(own) - own.count(None) - sum([c.pad for c in own if c is not None])
                 label = self.row_label(row, rs, len(spec.rows[t]))
                 model_rows.append(ModelRow(rs.row, label, row.where.line, figures, where=row.where))
                 self.alias_note(rs, row)

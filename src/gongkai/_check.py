@@ -25,6 +25,7 @@ import string
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import cache
 from itertools import accumulate, pairwise
 from typing import Any, Literal, NamedTuple
 
@@ -397,7 +398,7 @@ def _once(spec: TableSpec, name: str) -> list[tuple[str, str]]:
     return [(rs.row, column) for rs in _expand(spec, row)]
 
 
-def _solve(c: _Check, spec: TableSpec, cells: _Cells) -> list[Finding]:
+def _solve(c: _Check, spec: TableSpec, cells: _Cells, equations: Sequence[_Equation]) -> list[Finding]:
     """The findings of sum check ``c`` on a table: an error for each equation that does not
     hold, info for each that blank cells make impossible to decide."""
     numeral = _table_numeral(spec)
@@ -406,7 +407,7 @@ def _solve(c: _Check, spec: TableSpec, cells: _Cells) -> list[Finding]:
         "where_en", f"table {numeral}, {{key}}" if c.each != "once" else f"table {numeral}"
     )
     out: list[Finding] = []
-    for eq in _equations(c, spec):
+    for eq in equations:
         places = (*eq.equals, *eq.parts)
         values = [cells.value(place) for place in places]
         k = len(eq.equals)
@@ -518,7 +519,8 @@ def _sum_rules(report: Report, variant: Variant, checks: Sequence[_Check]) -> li
             out.extend(_missing_table(rule, spec) for rule in dict.fromkeys(c.rule for c in mine))
             continue
         cells = _Cells(table, spec)
-        found = [f for c in mine for f in _solve(c, spec, cells)]
+        equations = _equations_of(variant)
+        found = [f for c in mine for f in _solve(c, spec, cells, equations[id(c)])]
         out.extend(_pinpoint(found, cells))
     return out
 
@@ -974,10 +976,24 @@ def _x3(report: Report, variant: Variant) -> list[Finding]:
 _ORDER = {rule: i for i, rule in enumerate(RULES)}
 
 
+@cache
 def _checks_of(variant: Variant) -> list[_Check]:
-    # the names were validated when the variant loaded (validate_checks): not again per report
+    """The variant's checks, read once per variant (as its parser is built once): the names
+    were validated when the variant loaded (validate_checks)."""
     tables = {t.name: t for t in variant.tables}
     return _read_checks(variant.data, tables, variant.name, names=False)
+
+
+@cache
+def _equations_of(variant: Variant) -> dict[int, list[_Equation]]:
+    """Where each of the variant's sum checks applies (by the check's identity in
+    :func:`_checks_of`): the variant's data decides it, once."""
+    out: dict[int, list[_Equation]] = {}
+    for c in _checks_of(variant):
+        spec = variant.table(c.table) if c.table is not None else None
+        if c.kind == "sum" and spec is not None:
+            out[id(c)] = _equations(c, spec)
+    return out
 
 
 def check(report: Report, *, previous: Report | None = None) -> list[Finding]:

@@ -125,13 +125,15 @@ def read_value(text: str, *, money: bool = False) -> tuple[Value, FigureKind]:
     """
     if not text:
         return None, "blank"
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # most cells: a plain count
+        return (Decimal(text) if money else int(text)), "number"
     if text in NOT_APPLICABLE:
         return None, "not_applicable"
     m = _NUMBER.match(text)
     if m is None:
         return None, "unreadable"
     digits = m.group("n").replace(",", "")
-    if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+    if len(digits.lstrip("+-").replace(".", "")) > MAX_DIGITS:
         return None, "unreadable"
     if money or "." in digits:
         return Decimal(digits), "number"

@@ -92,14 +92,30 @@ class BlockLexer(Lexer):
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             (t.name, re.compile(t.pattern.to_regexp(), _flags(t.pattern.flags))) for _, t in ranked
         ]
+        # per set of terminals a parser state acts on, one pattern of them all, best first (as
+        # Lark's contextual lexer has a lexer per parser state): bounded by the grammar's states
+        self._contextual: dict[tuple[str, ...], re.Pattern[str]] = {}
 
     def candidates(self, line: str, among: Container[str] | None = None) -> list[str]:
         """The terminals ``line`` matches as a whole, best first (only those ``among``, if given)."""
         return [
-            name
-            for name, pattern in self.patterns
-            if (among is None or name in among) and pattern.fullmatch(line)
+            name for name, pattern in self.patterns if (among is None or name in among) and pattern.fullmatch(line)
         ]
+
+    def best(self, line: str, among: Mapping[str, object]) -> str | None:
+        """The best terminal among ``among`` (a parser state's choices) that ``line`` matches."""
+        key = tuple(among)
+        pattern = self._contextual.get(key)
+        if pattern is None:
+            wanted = set(key)
+            pattern = self._contextual[key] = re.compile(
+                "|".join(
+                    f"(?P<{name}>{p.pattern})" for name, p in self.patterns if name in wanted and not p.flags & ~re.U
+                )
+                or "(?!)"
+            )
+        m = pattern.fullmatch(line)
+        return m.lastgroup if m is not None else None
 
     def lex(self, lexer_state: LexerState, parser_state: object) -> Iterator[Token]:
         """One token per line of ``lexer_state``'s text, of the best terminal it matches."""
@@ -153,9 +169,14 @@ def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], l
     for index, line in enumerate(lines):
         # the terminals the line matches, among those the parser's state can act on
         accepted = state.choices()  # type: ignore[no-untyped-call]  # lark's API, unannotated
-        found = lexer.candidates(line, accepted)
+        best = lexer.best(line, accepted)
+        # the best terminal first; the others only when the state cannot take it after all
+        found = [best] if best is not None else lexer.candidates(line, accepted)
         expected: tuple[str, ...] = ()
-        for terminal in found:
+        tried: set[str] = set()
+        while found:
+            terminal = found.pop(0)
+            tried.add(terminal)
             # tried on a copy: a token the state cannot take after all (LALR may reduce
             # before it sees that) leaves the parse as it was
             trial = state.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
@@ -164,13 +185,15 @@ def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], l
             except UnexpectedInput as e:
                 if not expected:
                     expected = tuple(sorted(getattr(e, "expected", ()) or ()))
+                if not found:
+                    found = [t for t in lexer.candidates(line, accepted) if t not in tried]
                 continue
             state = trial
             break
         else:
             if not expected:
                 expected = tuple(sorted(t for t in accepted if t.isupper()))
-            skipped.append(Skipped(index, found[0] if found else "", expected))
+            skipped.append(Skipped(index, best or "", expected))
     try:
         tree = state.feed_eof()  # type: ignore[no-untyped-call]
     except UnexpectedInput as e:

@@ -56,19 +56,17 @@ class Row:
     line: int | None
     figures: tuple[Figure, ...]
     where: Where | None = field(default=None, eq=False, repr=False)
+    _by_column: dict[str, Figure] = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_column", {f.column: f for f in self.figures})
 
     def __getitem__(self, column: str) -> Figure:
-        for f in self.figures:
-            if f.column == column:
-                return f
-        raise KeyError(column)
+        return self._by_column[column]
 
     def get(self, column: str) -> Figure | None:
         """The figure of ``column``, or None."""
-        for f in self.figures:
-            if f.column == column:
-                return f
-        return None
+        return self._by_column.get(column)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -102,19 +100,17 @@ class Table:
     prefix: str = ""
     coverage: Coverage | None = None
     where: Where | None = field(default=None, eq=False, repr=False)
+    _by_key: dict[str, Row] = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_key", {r.key: r for r in self.rows})
 
     def __getitem__(self, key: str) -> Row:
-        row = self.get(key)
-        if row is None:
-            raise KeyError(key)
-        return row
+        return self._by_key[key]
 
     def get(self, key: str) -> Row | None:
         """The row of ``key``, or None when the report does not print it."""
-        for r in self.rows:
-            if r.key == key:
-                return r
-        return None
+        return self._by_key.get(key)
 
     def values(self) -> dict[str, Value]:
         """Every figure's value by its full record key, in printed order."""
