@@ -141,3 +141,18 @@ def test_unparseable_previous_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_parse_still_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", "--format", "record", str(_seed(tmp_path))]) == 0
     assert json.loads(capsys.readouterr().out)["requests.new.total"] == 14
+
+
+def test_a_check_that_fails_is_one_line_not_a_parse_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gongkai._cli as cli
+
+    def broken(*_: object, **__: object) -> list[object]:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(cli, "check", broken)
+    assert main(["check", str(SEEDS[0])]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "checking it failed" in err[0] and "ZeroDivisionError: boom" in err[0]
+    assert "could not be parsed" not in err[0]

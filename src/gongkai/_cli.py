@@ -200,7 +200,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
             _fail(path, e)
             status.failed = True
             continue
-        findings = check(report, previous=previous)
+        try:
+            findings = check(report, previous=previous)
+        except Exception as e:  # noqa: BLE001 - a bug in a check: said in one line, the run goes on
+            print(
+                f"gongkai: {path}: read, but checking it failed (a bug in gongkai, please report it): "
+                f"{type(e).__name__}: {' '.join(str(e).split())}",
+                file=sys.stderr,
+            )
+            status.failed = True
+            continue
         if report.read_status != "read":
             status.incomplete = True
             _not_fully_read(path, report)
