@@ -129,7 +129,7 @@ class _Builder:
         model_rows: list[ModelRow] = []
         read = 0
         for t, row, p, width in zip(present, rows, placements, widths, strict=True):
-            if p.extra or p.doubtful or None in p.cells:
+            if p.extra or p.doubtful or any(c is None for c in p.cells):
                 self.placement_notes(row, p, width)
             cells = list(p.cells)
             for rs in spec.rows[t]:
@@ -140,7 +140,7 @@ class _Builder:
                         for column, cell in zip(rs.columns, own, strict=True)
                     ]
                 )
-                read += len(own) - own.count(None) - sum([c.pad for c in own if c is not None])
+                read += sum([c is not None and not c.pad for c in own])
                 label = self.row_label(row, rs, len(spec.rows[t]))
                 model_rows.append(ModelRow(rs.row, label, row.where.line, figures, where=row.where))
                 self.alias_note(rs, row)

@@ -17,13 +17,13 @@ was expected there, and the parse goes on exactly as before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from functools import cache
 
 from attrs import frozen
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
-from lark.lexer import Lexer, LexerState
+from lark.lexer import Lexer, LexerState, TerminalDef
 from lark.load_grammar import FromPackageLoader
 
 from ._document import Block, Prose
@@ -87,7 +87,17 @@ class BlockLexer(Lexer):
     """
 
     def __init__(self, lexer_conf: object) -> None:
-        terminals = list(getattr(lexer_conf, "terminals", ()))
+        # Lark hands a custom lexer its configuration, whose ``terminals`` are the grammar's
+        self._rank(list(getattr(lexer_conf, "terminals", ())))
+
+    @classmethod
+    def of(cls, parser: Lark) -> BlockLexer:
+        """The lexer of a built parser's terminals (:attr:`Lark.terminals`)."""
+        lexer = cls.__new__(cls)
+        lexer._rank(list(parser.terminals))
+        return lexer
+
+    def _rank(self, terminals: list[TerminalDef]) -> None:
         ranked = sorted(enumerate(terminals), key=lambda it: (-it[1].priority, it[0]))
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             (t.name, re.compile(t.pattern.to_regexp(), _flags(t.pattern.flags))) for _, t in ranked
@@ -125,7 +135,7 @@ class BlockLexer(Lexer):
             yield Token(found[0] if found else "$UNKNOWN", line, line=number, column=1)
 
 
-def _flags(flags: Sequence[str]) -> int:
+def _flags(flags: Collection[str]) -> int:
     value = 0
     for f in flags:
         value |= getattr(re, f.upper(), 0)
@@ -153,8 +163,7 @@ def _grammar_text(variant: Variant) -> str:
 
 @cache
 def _lexer_for(variant: Variant) -> BlockLexer:
-    parser = parser_for(variant)
-    return BlockLexer(parser.lexer_conf)
+    return BlockLexer.of(parser_for(variant))
 
 
 def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], list[Skipped]]:
