@@ -109,7 +109,9 @@ class BlockLexer(Lexer):
     def candidates(self, line: str, among: Container[str] | None = None) -> list[str]:
         """The terminals ``line`` matches as a whole, best first (only those ``among``, if given)."""
         return [
-            name for name, pattern in self.patterns if (among is None or name in among) and pattern.fullmatch(line)
+            name
+            for name, pattern in self.patterns
+            if (among is None or name in among) and pattern.fullmatch(line)
         ]
 
     def best(self, line: str, among: Mapping[str, object]) -> str | None:
@@ -120,7 +122,9 @@ class BlockLexer(Lexer):
             wanted = set(key)
             pattern = self._contextual[key] = re.compile(
                 "|".join(
-                    f"(?P<{name}>{p.pattern})" for name, p in self.patterns if name in wanted and not p.flags & ~re.U
+                    f"(?P<{name}>{p.pattern})"
+                    for name, p in self.patterns
+                    if name in wanted and not p.flags & ~re.U
                 )
                 or "(?!)"
             )
