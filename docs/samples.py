@@ -11,7 +11,9 @@ are published government reports bundled with gongkai's tests (tests/fixtures/):
 * ``pdf-text.txt`` — what a PDF-to-text converter made of ``report.pdf`` (the tables' columns
   are lost: see the inputs guide);
 * ``province/`` — a folder of reports of several agencies and forms, one of them a scanned PDF;
-* ``panel/`` — one agency's reports for 2019–2024, both template editions.
+* ``panel/`` — one agency's reports for 2019–2024, both template editions;
+* ``gongkai_example_variant/`` — the EXAMPLE regional variants of tests/example_variant (a
+  package that would normally be pip-installed), for the guide to adding a variant.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import shutil
 import sys
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+FIXTURES = TESTS / "fixtures"
+EXAMPLE_VARIANT = TESTS / "example_variant" / "gongkai_example_variant"
 
 #: destination (relative to the samples folder) → source (relative to tests/fixtures)
 FILES = {
@@ -50,6 +54,9 @@ def make_samples(target: Path) -> Path:
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(FIXTURES / source, dest)
+    shutil.copytree(
+        EXAMPLE_VARIANT, target / EXAMPLE_VARIANT.name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+    )
     return target
 
 
