@@ -170,6 +170,28 @@ def test_codebook_lists_every_record_key() -> None:
     assert change.signed and set(change.labels) == {"2019"}
 
 
+def _diagnostic_codes() -> set[str]:
+    """Every diagnostic code the library can give: the quoted codes near a ``Diagnostic(`` or
+    ``note(`` call in its source."""
+    codes: set[str] = set()
+    for path in (ROOT / "src" / "gongkai").rglob("*.py"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if re.search(r"\b(?:Diagnostic|note)\(", line):
+                window = "\n".join(lines[i : i + 4])
+                codes.update(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', window))
+    return codes - {"tab-separated", "cell-per-line"}
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    """docs/diagnostics.md has a row for every code the source can give."""
+    page = (DOCS / "diagnostics.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", page, re.M))
+    codes = _diagnostic_codes()
+    assert len(codes) >= 15
+    assert not codes - documented, f"undocumented diagnostic codes: {sorted(codes - documented)}"
+
+
 @pytest.mark.skipif(
     importlib.util.find_spec("sphinx") is None or importlib.util.find_spec("furo") is None,
     reason="needs the docs extra: pip install -e '.[docs]'",
