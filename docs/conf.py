@@ -12,7 +12,7 @@ import gongkai  # noqa: E402  (the installed package documents itself)
 
 project = "gongkai"
 author = "gongkai developers"
-copyright = "gongkai developers, MIT licence"  # noqa: A001 - Sphinx's own name for it
+copyright = "gongkai developers, MIT licence"
 release = gongkai.__version__
 version = release
 

@@ -55,7 +55,10 @@ def make_samples(target: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(FIXTURES / source, dest)
     shutil.copytree(
-        EXAMPLE_VARIANT, target / EXAMPLE_VARIANT.name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+        EXAMPLE_VARIANT,
+        target / EXAMPLE_VARIANT.name,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__"),
     )
     return target
 

@@ -16,11 +16,14 @@ shown, not run.
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import importlib.util
+import io
 import linecache
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -37,7 +40,10 @@ from samples import make_samples  # noqa: E402
 
 pytestmark = pytest.mark.docs
 
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$", re.M | re.S)
+_FENCE = re.compile(
+    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
@@ -71,6 +77,18 @@ def _missing_module(source: str) -> str | None:
     return None
 
 
+def _gongkai_in_process(argv: list[str]) -> str:
+    """``gongkai ARGS`` run in this process (the same ``main`` the command runs, without a new
+    interpreter's start-up for every command): its stdout, then its stderr."""
+    from gongkai._cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    # SystemExit: argparse's --help and usage errors
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.suppress(SystemExit):
+        main(argv)
+    return out.getvalue() + err.getvalue()
+
+
 def _console(body: str, where: str, cwd: Path) -> None:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -84,11 +102,21 @@ def _console(body: str, where: str, cwd: Path) -> None:
     assert commands, f"{where}: a console block without a $ command"
     checker = doctest.OutputChecker()
     for command, expected in commands:
-        done = subprocess.run(
-            command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
-        )
-        output = done.stdout + done.stderr
-        assert done.returncode != 127, f"{where}: {command}: command not found\n{output}"
+        if command.startswith("gongkai ") and not re.search(r"[|;&<>$`*?]", command):
+            output = _gongkai_in_process(shlex.split(command)[1:])
+        else:
+            done = subprocess.run(
+                command,
+                shell=True,
+                cwd=cwd,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            output = done.stdout + done.stderr
+            assert done.returncode != 127, f"{where}: {command}: command not found\n{output}"
         assert "Traceback" not in output, f"{where}: {command}:\n{output}"
         want = "\n".join(expected).strip("\n")
         if want and not checker.check_output(want + "\n", output, _FLAGS):
@@ -112,13 +140,18 @@ def _run_page(page: Path, cwd: Path) -> int:
             script = cwd / "_docs_example.py"
             script.write_text(body, encoding="utf-8")
             done = subprocess.run(
-                [sys.executable, script.name], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+                [sys.executable, script.name],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
             )
             assert done.returncode == 0, f"{where}:\n{done.stdout}{done.stderr}"
         elif lang == "python":
             # the block's source for tracebacks
             linecache.cache[where] = (len(body), None, body.splitlines(keepends=True), where)
-            exec(compile(body, where, "exec"), namespace)  # noqa: S102 - the docs' own examples
+            exec(compile(body, where, "exec"), namespace)
         elif lang == "pycon":
             test = doctest.DocTestParser().get_doctest(body, namespace, where, str(rel), line)
             runner = doctest.DocTestRunner(optionflags=_FLAGS)
@@ -132,7 +165,9 @@ def _run_page(page: Path, cwd: Path) -> int:
     return ran
 
 
-@pytest.mark.parametrize("page", [p for p in _pages() if _runnable(p)], ids=lambda p: str(p.relative_to(DOCS)))
+@pytest.mark.parametrize(
+    "page", [p for p in _pages() if _runnable(p)], ids=lambda p: str(p.relative_to(DOCS))
+)
 def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every example of the page runs in the sample folder, and prints what the page says."""
     from gongkai import _variants
@@ -153,8 +188,9 @@ def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_codebook_lists_every_record_key() -> None:
     """The codebook is generated from the variants: every key of both editions is in it."""
-    import gongkai
     from codebook import EDITIONS, codebook_rows
+
+    import gongkai
 
     rows = codebook_rows()
     keys = [e.key for e in rows]
@@ -201,7 +237,20 @@ def test_site_builds_without_warnings(tmp_path: Path) -> None:
     codebook pages name every record key."""
     out = tmp_path / "html"
     done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "-d", str(tmp_path / "doctrees"), str(DOCS), str(out)],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(tmp_path / "doctrees"),
+            str(DOCS),
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -17,6 +17,7 @@ as plain rows, for tests and scripts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from docutils import nodes
@@ -34,10 +35,16 @@ _UNIT = re.compile(r"单位[:：]\s*([^，,）)\s]+)")
 _META_TEXT = {
     "agency": ("the agency that published the report (from its title)", "发布报告的机关（取自标题）"),
     "year": ("the year the report covers", "报告所属年度"),
-    "edition": ("template edition: 2021 or 2019 (or a variant's edition)", "模板版本：2021 或 2019（或地方变体的版本）"),
+    "edition": (
+        "template edition: 2021 or 2019 (or a variant's edition)",
+        "模板版本：2021 或 2019（或地方变体的版本）",
+    ),
     "reader": ("what read the source: text, html, docx, pdf", "读取来源的读取器：text、html、docx、pdf"),
     "layout": ("the text layout(s) seen", "识别到的文本版式"),
-    "read_status": ("read, or incomplete (a table or figures missing)", "read（完整读取）或 incomplete（缺表或缺数）"),
+    "read_status": (
+        "read, or incomplete (a table or figures missing)",
+        "read（完整读取）或 incomplete（缺表或缺数）",
+    ),
     "figures_read": ("how many of the template's figures were read", "读到的模板数字个数"),
     "figures_expected": ("how many figures the template has", "模板应有的数字个数"),
     "gongkai_version": ("the gongkai version that read it", "读取所用的 gongkai 版本"),
@@ -117,7 +124,7 @@ _TYPE = {
 }
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> nodes.table:
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], widths: tuple[int, ...]) -> nodes.table:
     table = nodes.table(classes=["codebook"])
     group = nodes.tgroup(cols=len(head))
     table += group
@@ -139,7 +146,7 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int
     return table
 
 
-class CodebookDirective(Directive):
+class CodebookDirective(Directive):  # type: ignore[misc]  # docutils ships no types
     """``{codebook}`` with ``:lang: en`` (default) or ``:lang: zh``."""
 
     has_content = False
@@ -151,7 +158,12 @@ class CodebookDirective(Directive):
         meta_head = ("record key", "meaning") if lang == "en" else ("记录键", "含义")
         meta = [(k, _META_TEXT.get(k, ("", ""))[0 if lang == "en" else 1]) for k in META]
         out.append(
-            self._section("meta", "Meta keys" if lang == "en" else "元数据键", _table(meta_head, meta, (25, 75)), lang=lang)
+            self._section(
+                "meta",
+                "Meta keys" if lang == "en" else "元数据键",
+                _table(meta_head, meta, (25, 75)),
+                lang=lang,
+            )
         )
         entries = codebook_rows()
         for numeral in dict.fromkeys(e.table for e in entries):
@@ -163,13 +175,25 @@ class CodebookDirective(Directive):
                 if lang == "zh" and e.unit.startswith("as printed"):
                     unit = "按报告所印（元或万元）"
                 rows.append((e.key, e.labels.get("2021", "—"), e.labels.get("2019", "—"), kind, unit))
-            title = f"表{numeral} {part[0].table_title}" if lang == "zh" else f"Table {numeral} — {part[0].table_title}"
+            title = (
+                f"表{numeral} {part[0].table_title}"
+                if lang == "zh"
+                else f"Table {numeral} — {part[0].table_title}"
+            )
             out.append(
-                self._section(f"table-{numeral}", title, _table(_HEAD[lang], rows, (28, 30, 30, 12, 10)), len(part), lang)
+                self._section(
+                    f"table-{numeral}",
+                    title,
+                    _table(_HEAD[lang], rows, (28, 30, 30, 12, 10)),
+                    len(part),
+                    lang,
+                )
             )
         return out
 
-    def _section(self, ident: str, title: str, table: nodes.table, count: int = 0, lang: str = "en") -> nodes.section:
+    def _section(
+        self, ident: str, title: str, table: nodes.table, count: int = 0, lang: str = "en"
+    ) -> nodes.section:
         section = nodes.section(ids=[f"codebook-{lang}-{ident}"])
         section += nodes.title(title, title)
         if count:
