@@ -61,6 +61,7 @@ class _Status:
 
 def _fail(path: str, err: BaseException) -> None:
     msg = " ".join(str(err).split())
+    msg = msg.removeprefix(f"{path}: ")  # a ReadError names its source already
     print(f"gongkai: {path}: {msg}", file=sys.stderr)
 
 
