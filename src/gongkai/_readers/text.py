@@ -1,0 +1,715 @@
+"""The text reader: the text a converter wrote → the document model, by named layout rules.
+
+Converters (markitdown, html2text, pandas, Tika, pdfplumber …) write a report's tables in three
+layouts, which may be mixed within one text:
+
+* **markdown** – pipe rows (``| a | b |``, or html2text's ``a| b| c``) with a ``|---|`` rule;
+* **tab-separated** – one row per line, cells between TABs;
+* **cell-per-line** – a TAB-led line per cell, an empty line ends the row.
+
+The text is read line by line.  At each line the rules of :data:`RULES` are tried in their
+order; the first that applies consumes one or more lines and adds what it read to the document.
+A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``.  The order is:
+
+========================  ===================================================================
+``blank``                 an empty line (or one of spaces): nothing to read
+``rule``                  a markdown table rule (``| --- | --- |``, ``---|---``): dropped
+``page_number``           ``- 4 -``, ``第 4 页``: dropped
+``bookmark``              a line that is only ``[bookmark: …]`` artefacts: dropped
+``markdown_pipe_row``     a pipe row, also html2text's without outer pipes, also one whose cell
+                          broke onto the next line
+``tab_separated_row``     a line with TABs (pandas' index and column numbers dropped)
+``cell_per_line_row``     TAB-led cell lines, their continuations, up to the empty line
+``wrapped_cell``          the first piece of a cell broken over two lines, between two rows
+``heading``               a line that opens something (``一、``, ``（一）``, ``#`` …): prose
+``prose``                 a run of ordinary lines: one prose block
+========================  ===================================================================
+
+:func:`with_rule` makes a rule list with one more rule, before or after a named one, for a
+caller (or a later layout) that reads one more converter's quirk.
+
+A table row's cells are read by :mod:`gongkai._figures` alone: the labels are the text cells
+before the first figure, the values every cell after the last label.  The reader knows nothing
+of the report's template: which row is which is the grammar's business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from attrs import evolve
+
+from .._document import Block, Cell, Document, Prose, Row, Where
+from .._errors import Diagnostic, ReadError
+from .._figures import cell_text, classify, nfkc, normalize
+from ._grid import split_row
+
+__all__ = [
+    "CONTINUATION_MAX",
+    "MAX_BYTES",
+    "MAX_CELLS",
+    "MAX_LINES",
+    "RULES",
+    "LayoutRule",
+    "State",
+    "read",
+    "read_text",
+    "with_rule",
+]
+
+#: A larger input is refused: a report's text is a few hundred kilobytes.
+MAX_BYTES = 50 * 1024 * 1024
+
+#: A report has a few hundred lines; a text is read up to this many lines, and whatever follows
+#: is kept whole in one prose block with a diagnostic, never read line by line.
+MAX_LINES = 20_000
+
+#: No row of any template has this many cells: a longer "row" is kept as prose (a diagnostic
+#: says so), and a line is never split into more pieces than this.
+MAX_CELLS = 256
+
+#: How many characters a fragment after an empty line may have to continue a cell-per-line cell
+#: (``（三）`` / empty line / ``不予公开``); a longer line after an empty line is prose.
+CONTINUATION_MAX = 12
+
+# ---------------------------------------------------------------------------- line patterns
+
+_PAGE_NO = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?$")
+_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+#: a table rule that does not open with a pipe (html2text's ``---|---``)
+_BARE_RULE = re.compile(r"^\s*:?-{3,}:?\s*\|")
+_BOOKMARKS = re.compile(r"^(?:\s*\[bookmark:[^\]]*\])+\s*$")
+_HEADING_MARK = re.compile(r"^#{1,6}\s*")
+_EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
+#: a line that opens a section (a markdown heading, ``一、``, ``第一章``): never a broken cell
+_SECTION = re.compile(r"^[^\S\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])")
+#: a line that may open something (a heading, an item, a bracket, a caption): it stands alone;
+#: a run of other lines is one prose block
+_OPENS = re.compile(r"^\s*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}\s*[、.．:：)）])")
+#: how a label's item number goes on (``8`` / empty line / ``.属于…``): not a figure's end
+_NUMBERING_GOES_ON = ".．、)）"
+#: pandas' column numbers, as cell texts
+_COLUMN_NUMBERS = [str(i) for i in range(MAX_CELLS + 2)]
+
+
+def _is_blank(line: str) -> bool:
+    return not line or line.isspace()
+
+
+def _is_cell_line(line: str) -> bool:
+    """A cell-per-line cell: a TAB, then the cell (no other TAB)."""
+    return line[:1] == "\t" and "\t" not in line[1:]
+
+
+def _is_plain(line: str) -> bool:
+    """A line of text: no TAB, no pipe, not blank."""
+    return "\t" not in line and "|" not in line and not _is_blank(line)
+
+
+def _is_pipe_line(line: str) -> bool:
+    """A whole pipe row: a pipe, no TAB, and if it opens with a pipe it closes with one."""
+    if "|" not in line or "\t" in line:
+        return False
+    s = line.strip()
+    return not s.startswith("|") or s.endswith("|")
+
+
+def _is_tsv_line(line: str) -> bool:
+    """A tab-separated row: a TAB, something visible, and not a cell-per-line cell."""
+    return "\t" in line and not _is_blank(line) and not _is_cell_line(line)
+
+
+def _is_rule(line: str) -> bool:
+    return _RULE.match(" ".join(nfkc(line).split())) is not None
+
+
+# ---------------------------------------------------------------------------- state and rules
+
+
+@dataclass
+class State:
+    """What the rules read and write: the text's lines, where reading is, what was read."""
+
+    lines: list[str]
+    #: whether the text ends in a line end (its last line may then join a prose block)
+    final_newline: bool = True
+    #: the index of the line to read next (line numbers are 1-based: ``i + 1``)
+    i: int = 0
+    blocks: list[Block] = field(default_factory=list)
+    #: the layout of each row read, in order (``Document.layout`` names the table layouts)
+    layouts: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the next pandas row number expected in a row's first cell, if any
+    pandas_row: int | None = None
+    #: the run of pipe lines being read: its end (index), and whether its rows have outer pipes
+    pipe_run_end: int = -1
+    pipe_outer: bool = True
+    #: the first piece of a broken cell, waiting for the next row (lines, as Cells)
+    wrapped: tuple[Cell, ...] = ()
+    #: the layout of the last row added ("" when the last block is not a row)
+    last_row_layout: str = ""
+    #: the row's layout as last added (for the wrapped cell rule): its last line's index
+    last_row_end: int = -1
+
+    def at(self, k: int) -> str | None:
+        """The line ``k`` lines after the current one, None past the end."""
+        j = self.i + k
+        return self.lines[j] if 0 <= j < len(self.lines) else None
+
+    def add(self, block: Block, layout: str = "") -> None:
+        """Add a block; ``layout`` names a row's table layout."""
+        self.blocks.append(block)
+        if layout:
+            self.layouts.add(layout)
+        self.last_row_layout = layout if isinstance(block, Row) else ""
+
+
+@dataclass(frozen=True)
+class LayoutRule:
+    """A named layout rule: ``apply(state)`` reads at ``state.i`` and returns True when it
+    consumed lines (it then has moved ``state.i`` on), False to let the next rule try."""
+
+    name: str
+    apply: Callable[[State], bool]
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def _row(cells: Sequence[Cell], where: Where, *, trailing: bool = False) -> Row | None:
+    """A table row's cells → a :class:`Row` (labels: the text cells before the first figure,
+    empty and repeated ones dropped; values: the cells after the last label, none when none
+    holds anything), or None for a row with nothing in it."""
+    row = split_row(cells, where)
+    if row is None:
+        return None
+    values = row.values if any(c.text for c in row.values) else ()
+    return evolve(row, values=values, grid=False, trailing=trailing)
+
+
+def _too_many_cells(state: State, raw: str, where: Where) -> None:
+    """A "row" of more cells than any row has: prose (its text cut short), and a diagnostic."""
+    head = raw[: 40 * MAX_CELLS].replace("\t", " ").replace("|", " ")
+    text = normalize(head) or "-"
+    state.add(Prose(text, raw, where))
+    state.diagnostics.append(
+        Diagnostic(
+            "too-many-cells",
+            f"a table row of more than {MAX_CELLS} cells is read as prose",
+            where.line,
+            "warning",
+            raw=raw[:200],
+            where=where,
+        )
+    )
+
+
+def _add_row(
+    state: State, cells: list[Cell], where: Where, layout: str, raw: str, *, trailing: bool = False
+) -> None:
+    """Add a row of ``cells`` (joining a waiting broken cell's first piece in front); a row
+    of more cells than any row has is prose."""
+    if len(cells) > MAX_CELLS:
+        _too_many_cells(state, raw, where)
+        return
+    row = _row(cells, where, trailing=trailing)
+    if state.wrapped:
+        row = _join_wrapped(state, row, where, trailing)
+    if row is not None:
+        state.add(row, layout)
+        state.last_row_end = (row.where.end_line or row.where.line or 1) - 1
+
+
+def _join_wrapped(state: State, row: Row | None, where: Where, trailing: bool) -> Row | None:
+    """Put the waiting piece of a broken cell in front of ``row``'s first label (or as its
+    first cell): html2text breaks a cell where the page had a line break."""
+    pieces, state.wrapped = state.wrapped, ()
+    if not isinstance(row, Row):  # (nothing to join: the pieces are prose after all)
+        for p in pieces:
+            _prose_line(state, p.raw, p.where.line or 1)
+        return row
+    first_line = pieces[0].where.line
+    frag = Cell(
+        "".join(cell_text(p.raw) for p in pieces), "\n".join(p.raw for p in pieces), Where(line=first_line)
+    )
+    cells = [*row.labels, *row.values]
+    if row.labels:
+        head = cells[0]
+        cells[0] = Cell(frag.text + head.text, frag.raw + "\n" + head.raw, frag.where)
+    else:
+        cells.insert(0, frag)
+    return _row(cells, Where(line=first_line, end_line=where.end_line or where.line), trailing=trailing)
+
+
+def _pandas_index(state: State, texts: list[str]) -> int:
+    """How many leading cells of a row are pandas' (its row number); -1 for pandas' header of
+    column numbers (``\\t0\\t1\\t2…``), which is dropped whole."""
+    expected = state.pandas_row
+    first = texts[0] if texts else ""
+    head = 0 if first else 1
+    n = len(texts) - head
+    if n >= 3 and texts[head : head + 2] == ["0", "1"] and texts[head:] == _COLUMN_NUMBERS[:n]:
+        state.pandas_row = 0 if head else None
+        return -1
+    if expected is not None and first == str(expected):
+        state.pandas_row = expected + 1
+        return 1
+    state.pandas_row = None
+    return 0
+
+
+def _split_cells(state: State, raws: list[str], line: int, end_line: int | None = None) -> list[Cell] | None:
+    """A one-line row's cells (pandas' index cells dropped); None for pandas' header row."""
+    where = Where(line=line, end_line=end_line) if end_line not in (None, line) else Where(line=line)
+    cells = [Cell(cell_text(r), r, where) for r in raws]
+    drop = _pandas_index(state, [c.text for c in cells])
+    if drop < 0:
+        return None
+    return cells[drop:]
+
+
+# ---------------------------------------------------------------------------- the rules
+
+
+def blank(state: State) -> bool:
+    """An empty line, or one of spaces (and TABs, unless a TAB alone opens a cell-per-line
+    row: right after a line of text, or as the text's first line)."""
+    line = state.lines[state.i]
+    if not _is_blank(line):
+        return False
+    if _is_cell_line(line) and _tab_alone_opens_row(state):
+        return False
+    state.i += 1
+    return True
+
+
+def _tab_alone_opens_row(state: State) -> bool:
+    """A TAB alone is an empty first cell right after a line of text (a block, a caption) or
+    at the text's start; after an empty line or a table row it is blank (Tika writes TAB-only
+    lines between rows)."""
+    if state.i == 0:
+        return True
+    prev = state.lines[state.i - 1]
+    return _is_plain(prev) and state.last_row_layout == ""
+
+
+def rule(state: State) -> bool:
+    """A markdown table rule (``| --- |``, ``---|---``, ``---``): dropped."""
+    line = state.lines[state.i]
+    if "\t" in line or "-" not in line or not _is_rule(line):
+        return False
+    if _is_pipe_line(line) and state.i >= state.pipe_run_end:
+        _pipe_run(state)  # (a table that opens with its rule: its rows are read as the rule says)
+    state.i += 1
+    return True
+
+
+def page_number(state: State) -> bool:
+    """A page number (``- 4 -``, ``第 4 页``, ``第4页，共9页``): dropped."""
+    line = state.lines[state.i]
+    if not _is_plain(line) or _PAGE_NO.match(" ".join(nfkc(line).split())) is None:
+        return False
+    state.i += 1
+    return True
+
+
+def bookmark(state: State) -> bool:
+    """A line that is only ``[bookmark: …]`` artefacts: dropped."""
+    line = state.lines[state.i]
+    if "[bookmark:" not in line or _BOOKMARKS.match(nfkc(line)) is None:
+        return False
+    state.i += 1
+    return True
+
+
+def _pipe_run(state: State) -> None:
+    """At a run of pipe lines' first line: where it ends and whether its rows have outer pipes
+    (a rule without outer pipes, ``---|---``, is html2text's: its rows have none either)."""
+    j = state.i
+    outer = True
+    while j < len(state.lines) and _is_pipe_line(state.lines[j]):
+        if _BARE_RULE.match(state.lines[j]):
+            outer = False
+        j += 1
+    state.pipe_run_end, state.pipe_outer = j, outer
+
+
+def markdown_pipe_row(state: State) -> bool:
+    """A pipe row: ``| a | b |`` (markitdown, pandas), ``a| b| c`` (html2text, no outer pipes),
+    or ``| a，`` / ``b | 1 |``, a row whose cell broke onto the next line.
+
+    markitdown writes a cell that a merged cell spans as ``| |`` (one space) and an empty cell
+    as ``|  |``: the one-space cell is a pad.  In a table without outer pipes, a pipe that opens
+    or closes a row separates an empty cell (``| 0| 0|``)."""
+    line = state.lines[state.i]
+    first = state.i + 1
+    if _is_pipe_line(line):
+        if state.i >= state.pipe_run_end:
+            _pipe_run(state)
+        outer = state.pipe_outer
+        text, end = line, first
+    else:
+        # a row broken over two lines: opens with a pipe, ends in text; the next line ends in a pipe
+        nxt = state.at(1)
+        s = line.strip()
+        if "|" not in line or "\t" in line:
+            return False
+        if nxt is not None and not nxt.lstrip().startswith("|") and nxt.rstrip().endswith("|"):
+            text, end = line.strip() + nxt.strip(), first + 1
+        else:  # (a row that opens with a pipe and never closes: its cells all the same)
+            text, end = line, first
+        outer = True
+        state.pipe_run_end = -1
+    state.i = end
+    s = text.strip()
+    opens = s.startswith("|")
+    # Outer pipes come in pairs (``| a | b |``); without them, a pipe at either end separates
+    # an empty cell.  html2text ends a row in an empty cell with ``| ``: a separator, kept.
+    if outer and opens:
+        s = s[1:]
+        if s.endswith("|") and not s.endswith("\\|"):
+            s = s[:-1]
+    trailing = not (outer and opens) and s.endswith("|")
+    raws = s.split("|", MAX_CELLS)
+    cells = _split_cells(state, raws, first, end)
+    if cells is None:
+        return True
+    if outer and opens:
+        cells = [Cell(c.text, c.raw, c.where, pad=True) if c.raw == " " else c for c in cells]
+    where = Where(line=first, end_line=end) if end != first else Where(line=first)
+    if len(raws) > MAX_CELLS:
+        _too_many_cells(state, text, where)
+        return True
+    _add_row(state, cells, where, "markdown", text, trailing=trailing)
+    return True
+
+
+def tab_separated_row(state: State) -> bool:
+    """A tab-separated row: cells between TABs, every cell kept (empty ones too, a trailing
+    TAB's: the row is ``trailing``); pandas' column numbers and row numbers dropped."""
+    line = state.lines[state.i]
+    if not _is_tsv_line(line):
+        return False
+    state.i += 1
+    raws = line.split("\t", MAX_CELLS)
+    where = Where(line=state.i)
+    if len(raws) > MAX_CELLS:
+        _too_many_cells(state, line, where)
+        return True
+    cells = _split_cells(state, raws, state.i)
+    if cells is not None:
+        _add_row(state, cells, where, "tab-separated", line, trailing=line.endswith("\t"))
+    return True
+
+
+def _continues(line: str) -> bool:
+    """Whether an untabbed line goes on with the cell above it (not a section's heading)."""
+    return "\t" not in line and not _is_blank(line) and _SECTION.match(line) is None
+
+
+def cell_per_line_row(state: State) -> bool:
+    """Cell-per-line rows: a TAB-led line per cell, up to an empty line.
+
+    A cell goes on over lines without a TAB (Tika: ``商业`` / ``企业``), also after one empty
+    line when the piece is short (``（三）`` / empty line / ``不予公开``) or the row's next cell
+    follows it.  A figure never goes on across an empty line: what follows it there is prose,
+    and the cells after that are a row of their own (but ``8`` / empty line / ``.属于…`` is one
+    label).  Where the empty line between two rows is missing, a label after a row's figures
+    opens the next row (see :func:`_cell_rows`)."""
+    lines = state.lines
+    n = len(lines)
+    line = lines[state.i]
+    if not _is_cell_line(line) or (_is_blank(line) and not _tab_alone_opens_row(state)):
+        return False
+    cells: list[tuple[str, int, int]] = []  # each cell: as printed, its first and last line index
+    j = state.i
+    while j < n:
+        cur = lines[j]
+        if _is_cell_line(cur):
+            cells.append((cur[1:], j, j))
+            j += 1
+        elif cells and _continues(cur):
+            raw, a, _ = cells[-1]
+            cells[-1] = (raw + "\n" + cur, a, j)
+            j += 1
+        elif cells and _is_empty(cur) and _fragment_after_blank(lines, j + 1):
+            raw, a, _ = cells[-1]
+            text = cell_text(raw)
+            if not text or classify(text) == "text" or lines[j + 1].lstrip()[:1] in _NUMBERING_GOES_ON:
+                cells[-1] = (raw + "\n" + cur + "\n" + lines[j + 1], a, j + 1)
+                j += 2
+                continue
+            # after a figure: the piece (and what goes on with it) is prose, up to the next cell
+            _cell_rows(state, cells)
+            cells = []
+            j += 1
+            while j < n and not _is_cell_line(lines[j]):
+                if _continues(lines[j]):
+                    _prose_line(state, lines[j], j + 1)
+                    j += 1
+                elif _is_empty(lines[j]) and _fragment_after_blank(lines, j + 1):
+                    j += 1
+                else:
+                    break
+        else:
+            break
+    _cell_rows(state, cells)
+    state.i = j
+    return True
+
+
+def _is_empty(line: str) -> bool:
+    """An empty line (or one of spaces, no TAB): it ends a cell-per-line row."""
+    return _is_blank(line) and "\t" not in line
+
+
+def _fragment_after_blank(lines: list[str], k: int) -> bool:
+    """Whether line ``k``, after an empty line, goes on with the cell before the empty line:
+    a short piece, or one the row's next cell follows."""
+    if k >= len(lines) or not _continues(lines[k]):
+        return False
+    return len(lines[k].strip()) <= CONTINUATION_MAX or (k + 1 < len(lines) and lines[k + 1][:1] == "\t")
+
+
+def _cell_rows(state: State, cells: list[tuple[str, int, int]]) -> None:
+    """Cell-per-line cells → rows: a label after the figures opens the next row."""
+    if not cells:
+        return
+    made: list[Cell] = []
+    seen_figure = False
+    start = 0
+    for raw, a, b in cells:
+        text = cell_text(raw)
+        kind = classify(text)
+        if kind == "text" and seen_figure:
+            _cell_segment(state, made[start:])
+            start, seen_figure = len(made), False
+        elif text and kind != "text":
+            seen_figure = True
+        made.append(Cell(text, raw, Where(line=a + 1, end_line=b + 1) if b != a else Where(line=a + 1)))
+    _cell_segment(state, made[start:])
+
+
+def _cell_segment(state: State, cells: list[Cell]) -> None:
+    if not cells:
+        return
+    first = cells[0].where.line or 1
+    last = cells[-1].where.end_line or cells[-1].where.line or first
+    where = Where(line=first, end_line=last) if last != first else Where(line=first)
+    _add_row(state, cells, where, "cell-per-line", "\n".join(state.lines[first - 1 : last]))
+
+
+def wrapped_cell(state: State) -> bool:
+    """The first piece of a cell broken over two lines (html2text, a tab-separated writer that
+    keeps line breaks: ``（二）部分公开…不计`` / ``其他情形）| 5| 0…``): lines of text right
+    between two rows of one layout (pipe rows without outer pipes, tab-separated rows) wait to
+    go in front of the next row's first cell."""
+    layout = state.last_row_layout
+    if layout not in ("markdown", "tab-separated") or state.last_row_end != state.i - 1:
+        return False
+    lines = state.lines
+    line = lines[state.i]
+    if not _is_plain(line) or _SECTION.match(line):
+        return False
+    end = state.i + 1
+    if _OPENS.match(line) is None:
+        end = _block_end(state) or end
+    if end >= len(lines):
+        return False
+    nxt = lines[end]
+    if layout == "tab-separated":
+        if not _is_tsv_line(nxt):
+            return False
+    elif not _is_pipe_line(nxt) or nxt.lstrip().startswith("|") or _is_rule(nxt):
+        return False
+    state.wrapped = tuple(
+        Cell(" ".join(lines[k].split()), lines[k], Where(line=k + 1))
+        for k in range(state.i, end)
+        if not _is_blank(lines[k])
+    )
+    state.i = end
+    return True
+
+
+def heading(state: State) -> bool:
+    """A line that opens something (a heading, a numbered item, a caption): prose on its own."""
+    line = state.lines[state.i]
+    if not _is_plain(line) or (_OPENS.match(line) is None and _block_end(state) is not None):
+        return False
+    state.i += 1
+    _prose_line(state, line, state.i)
+    return True
+
+
+def prose(state: State) -> bool:
+    """A run of ordinary lines (none opening anything; empty lines between them allowed): one
+    prose block, its lines kept; a single line is a prose line."""
+    lines = state.lines
+    end = _block_end(state)
+    if end is None:
+        state.i += 1
+        _prose_line(state, lines[state.i - 1], state.i)
+        return True
+    parts: list[Cell] = []
+    for k in range(state.i, end):
+        raw = lines[k]
+        if _is_blank(raw):
+            continue
+        norm = normalize(raw)
+        if _PAGE_NO.match(norm) or _RULE.match(norm):
+            continue
+        parts.append(Cell(norm, raw, Where(line=k + 1)))
+    state.i = end
+    if len(parts) == 1:
+        _prose_line(state, parts[0].raw, parts[0].where.line or 1)
+    elif parts:
+        first, last = parts[0].where.line, parts[-1].where.line
+        raw = "\n".join(lines[(first or 1) - 1 : last])
+        state.add(Prose("\n".join(p.text for p in parts), raw, Where(line=first, end_line=last), parts))
+    return True
+
+
+def _is_block_line(state: State, k: int) -> bool:
+    line = state.lines[k]
+    return (
+        _is_plain(line)
+        and _OPENS.match(line) is None
+        and (k + 1 < len(state.lines) or state.final_newline)
+    )
+
+
+def _block_end(state: State) -> int | None:
+    """Where a prose block from the current line ends (the index after its last line), or None
+    when no block of two or more lines starts there."""
+    lines = state.lines
+    k = state.i
+    if not _is_block_line(state, k):
+        return None
+    count = 0
+    end = k
+    while k < len(lines):
+        if _is_block_line(state, k):
+            count += 1
+            k += 1
+            end = k
+        elif _is_blank(lines[k]) and "\t" not in lines[k]:
+            k += 1
+        else:
+            break
+    return end if count >= 2 else None
+
+
+def _prose_line(state: State, raw: str, line: int) -> None:
+    """One prose line: its matching text (``#`` marks and emphasis gone); nothing for a page
+    number or a rule."""
+    text = normalize(raw)
+    if text[:1] == "#":
+        text = _HEADING_MARK.sub("", text)
+    if text[:1] in ("*", "_"):
+        m = _EMPHASIS.match(text)
+        if m:
+            text = m.group(2).strip()
+    if not text or _PAGE_NO.match(text) or _RULE.match(text):
+        return
+    state.add(Prose(text, raw, Where(line=line)), "markdown" if raw.lstrip()[:1] == "#" else "")
+
+
+#: The layout rules, in the order they are tried at each line.
+RULES: tuple[LayoutRule, ...] = tuple(
+    LayoutRule(f.__name__, f)
+    for f in (
+        blank,
+        rule,
+        page_number,
+        bookmark,
+        markdown_pipe_row,
+        tab_separated_row,
+        cell_per_line_row,
+        wrapped_cell,
+        heading,
+        prose,
+    )
+)
+
+
+def with_rule(
+    new: LayoutRule,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    rules: Sequence[LayoutRule] = RULES,
+) -> tuple[LayoutRule, ...]:
+    """``rules`` with ``new`` put right before (or after) the rule named ``before`` (``after``)."""
+    if (before is None) == (after is None):
+        raise ValueError("name exactly one of before= and after=")
+    name = before if before is not None else after
+    names = [r.name for r in rules]
+    if name not in names:
+        raise ValueError(f"no layout rule named {name!r} (rules: {', '.join(names)})")
+    k = names.index(name) + (after is not None)
+    return (*rules[:k], new, *rules[k:])
+
+
+# ---------------------------------------------------------------------------- entry points
+
+
+def read_text(text: str, *, rules: Sequence[LayoutRule] = RULES) -> Document:
+    """Read a converter's text, in any of the layouts above (mixed, too), into a Document."""
+    if len(text) > MAX_BYTES:
+        raise ReadError(f"the text is too long to be a report ({len(text):,} characters)")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    final_newline = text.endswith("\n")
+    rest = None
+    if len(text) > MAX_LINES and text.count("\n") > MAX_LINES:  # (no more line ends than characters)
+        lines = text.split("\n", MAX_LINES)
+        rest = lines.pop()
+    else:
+        lines = text.split("\n")
+        if final_newline:
+            lines.pop()
+    state = State(lines, final_newline=final_newline or rest is not None)
+    n = len(lines)
+    while state.i < n:
+        for r in rules:
+            if r.apply(state):
+                break
+        else:  # (the last rule, prose, always reads a line; a caller's list may lack it)
+            state.i += 1
+    if rest is not None:
+        first = MAX_LINES + 1
+        where = Where(line=first, end_line=first + rest.count("\n"))
+        head = " ".join(rest[:200].split())[:60] or "…"
+        state.blocks.append(Prose(head, rest, where))
+        state.diagnostics.append(
+            Diagnostic(
+                "too-many-lines",
+                f"the text goes on past {MAX_LINES:,} lines: the rest is not read",
+                first,
+                "error",
+                raw=rest[:200],
+                where=where,
+            )
+        )
+    tables = sorted(state.layouts - {""})
+    return Document(
+        tuple(state.blocks),
+        reader="text",
+        layout="+".join(tables) if tables else "text",
+        diagnostics=tuple(state.diagnostics),
+    )
+
+
+def read(data: bytes, *, source: str = "") -> Document:
+    """Read a converter's text from bytes (UTF-8, a BOM dropped) into a Document."""
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"{source or 'the text'} is too large to be a report ({len(data):,} bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ReadError(f"{source or 'the text'} is not UTF-8 ({e.reason} at byte {e.start})") from None
+    return read_text(text)
