@@ -148,6 +148,8 @@ class State:
     pipe_outer: bool = True
     #: the first piece of a broken cell, waiting for the next row (lines, as Cells)
     wrapped: tuple[Cell, ...] = ()
+    #: the index of the line after the last prose block and its empty lines
+    after_block: int = -1
     #: the layout of the last row added ("" when the last block is not a row)
     last_row_layout: str = ""
     #: the row's layout as last added (for the wrapped cell rule): its last line's index
@@ -286,13 +288,10 @@ def blank(state: State) -> bool:
 
 
 def _tab_alone_opens_row(state: State) -> bool:
-    """A TAB alone is an empty first cell right after a line of text (a block, a caption) or
-    at the text's start; after an empty line or a table row it is blank (Tika writes TAB-only
-    lines between rows)."""
-    if state.i == 0:
-        return True
-    prev = state.lines[state.i - 1]
-    return _is_plain(prev) and state.last_row_layout == ""
+    """A TAB alone is an empty first cell at the text's start and right after a prose block
+    (and its empty lines): Tika's empty corner cell after a table's caption.  Elsewhere it is
+    blank: Tika writes TAB-only lines between rows."""
+    return state.i == 0 or state.i == state.after_block
 
 
 def rule(state: State) -> bool:
@@ -561,7 +560,9 @@ def prose(state: State) -> bool:
         if _PAGE_NO.match(norm) or _RULE.match(norm):
             continue
         parts.append(Cell(norm, raw, Where(line=k + 1)))
-    state.i = end
+    while end < len(lines) and _is_empty(lines[end]):
+        end += 1
+    state.i = state.after_block = end
     if len(parts) == 1:
         _prose_line(state, parts[0].raw, parts[0].where.line or 1)
     elif parts:
