@@ -84,7 +84,9 @@ _BOOKMARKS = re.compile(r"^(?:\s*\[bookmark:[^\]]*\])+\s*$")
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
 #: a line that opens a section (a markdown heading, ``一、``, ``第一章``): never a broken cell
-_SECTION = re.compile(r"^[^\S\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])")
+_SECTION = re.compile(
+    r"^[^\S\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
+)
 #: a line that may open something (a heading, an item, a bracket, a caption): it stands alone;
 #: a run of other lines is one prose block
 _OPENS = re.compile(r"^\s*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}\s*[、.．:：)）])")
@@ -122,7 +124,7 @@ def _is_tsv_line(line: str) -> bool:
 
 
 def _is_rule(line: str) -> bool:
-    return _RULE.match(" ".join(nfkc(line).split())) is not None
+    return _RULE.match(nfkc(line).strip()) is not None
 
 
 # ---------------------------------------------------------------------------- state and rules
@@ -262,9 +264,9 @@ def _pandas_index(state: State, texts: list[str]) -> int:
     return 0
 
 
-def _split_cells(state: State, raws: list[str], line: int, end_line: int | None = None) -> list[Cell] | None:
+def _split_cells(state: State, raws: list[str], line: int) -> list[Cell] | None:
     """A one-line row's cells (pandas' index cells dropped); None for pandas' header row."""
-    where = Where(line=line, end_line=end_line) if end_line not in (None, line) else Where(line=line)
+    where = Where(line=line)
     cells = [Cell(cell_text(r), r, where) for r in raws]
     drop = _pandas_index(state, [c.text for c in cells])
     if drop < 0:
@@ -308,7 +310,7 @@ def rule(state: State) -> bool:
 def page_number(state: State) -> bool:
     """A page number (``- 4 -``, ``第 4 页``, ``第4页，共9页``): dropped."""
     line = state.lines[state.i]
-    if not _is_plain(line) or _PAGE_NO.match(" ".join(nfkc(line).split())) is None:
+    if len(line) > 40 or not _is_plain(line) or _PAGE_NO.match(" ".join(nfkc(line).split())) is None:
         return False
     state.i += 1
     return True
@@ -372,15 +374,15 @@ def markdown_pipe_row(state: State) -> bool:
             s = s[:-1]
     trailing = not (outer and opens) and s.endswith("|")
     raws = s.split("|", MAX_CELLS)
-    cells = _split_cells(state, raws, first, end)
-    if cells is None:
-        return True
-    if outer and opens:
-        cells = [Cell(c.text, c.raw, c.where, pad=True) if c.raw == " " else c for c in cells]
     where = Where(line=first, end_line=end) if end != first else Where(line=first)
     if len(raws) > MAX_CELLS:
         _too_many_cells(state, text, where)
         return True
+    cells = _split_cells(state, raws, first)
+    if cells is None:
+        return True
+    if outer and opens:  # markitdown's pad where a merged cell spans: ``| |``
+        cells = [Cell(c.text, c.raw, c.where, pad=True) if c.raw == " " else c for c in cells]
     _add_row(state, cells, where, "markdown", text, trailing=trailing)
     return True
 
@@ -422,22 +424,22 @@ def cell_per_line_row(state: State) -> bool:
     line = lines[state.i]
     if not _is_cell_line(line) or (_is_blank(line) and not _tab_alone_opens_row(state)):
         return False
-    cells: list[tuple[str, int, int]] = []  # each cell: as printed, its first and last line index
+    # each cell: its first and last line index (a cell is its lines, the first without its TAB)
+    cells: list[tuple[int, int]] = []
     j = state.i
     while j < n:
         cur = lines[j]
         if _is_cell_line(cur):
-            cells.append((cur[1:], j, j))
+            cells.append((j, j))
             j += 1
         elif cells and _continues(cur):
-            raw, a, _ = cells[-1]
-            cells[-1] = (raw + "\n" + cur, a, j)
+            cells[-1] = (cells[-1][0], j)
             j += 1
         elif cells and _is_empty(cur) and _fragment_after_blank(lines, j + 1):
-            raw, a, _ = cells[-1]
-            text = cell_text(raw)
+            a, b = cells[-1]
+            text = cell_text(_cell_raw(lines, a, b))
             if not text or classify(text) == "text" or lines[j + 1].lstrip()[:1] in _NUMBERING_GOES_ON:
-                cells[-1] = (raw + "\n" + cur + "\n" + lines[j + 1], a, j + 1)
+                cells[-1] = (a, j + 1)
                 j += 2
                 continue
             # after a figure: the piece (and what goes on with it) is prose, up to the next cell
@@ -459,6 +461,11 @@ def cell_per_line_row(state: State) -> bool:
     return True
 
 
+def _cell_raw(lines: list[str], a: int, b: int) -> str:
+    """A cell-per-line cell as printed: lines ``a`` to ``b``, the first without its TAB."""
+    return lines[a][1:] if a == b else "\n".join([lines[a][1:], *lines[a + 1 : b + 1]])
+
+
 def _is_empty(line: str) -> bool:
     """An empty line (or one of spaces, no TAB): it ends a cell-per-line row."""
     return _is_blank(line) and "\t" not in line
@@ -472,14 +479,15 @@ def _fragment_after_blank(lines: list[str], k: int) -> bool:
     return len(lines[k].strip()) <= CONTINUATION_MAX or (k + 1 < len(lines) and lines[k + 1][:1] == "\t")
 
 
-def _cell_rows(state: State, cells: list[tuple[str, int, int]]) -> None:
+def _cell_rows(state: State, cells: list[tuple[int, int]]) -> None:
     """Cell-per-line cells → rows: a label after the figures opens the next row."""
     if not cells:
         return
     made: list[Cell] = []
     seen_figure = False
     start = 0
-    for raw, a, b in cells:
+    for a, b in cells:
+        raw = _cell_raw(state.lines, a, b)
         text = cell_text(raw)
         kind = classify(text)
         if kind == "text" and seen_figure:
@@ -568,16 +576,16 @@ def prose(state: State) -> bool:
     elif parts:
         first, last = parts[0].where.line, parts[-1].where.line
         raw = "\n".join(lines[(first or 1) - 1 : last])
-        state.add(Prose("\n".join(p.text for p in parts), raw, Where(line=first, end_line=last), parts))
+        state.add(
+            Prose("\n".join(p.text for p in parts), raw, Where(line=first, end_line=last), tuple(parts))
+        )
     return True
 
 
 def _is_block_line(state: State, k: int) -> bool:
     line = state.lines[k]
     return (
-        _is_plain(line)
-        and _OPENS.match(line) is None
-        and (k + 1 < len(state.lines) or state.final_newline)
+        _is_plain(line) and _OPENS.match(line) is None and (k + 1 < len(state.lines) or state.final_newline)
     )
 
 
