@@ -3,6 +3,7 @@ tests/fixtures/layouts (input → rows); real converters' texts; bounds."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from gongkai._document import Document, Prose, Row
 from gongkai._errors import ReadError
 from gongkai._figures import classify, read_value
 from gongkai._readers import text as reader
-from gongkai._readers.text import RULES, LayoutRule, State, read, read_text, with_rule
+from gongkai._readers.text import PDF_TEXT_RULES, RULES, LayoutRule, State, read, read_text, with_rule
 
 from .rows_format import rows_text
 
@@ -47,12 +48,14 @@ def _values(doc: Document, label: str) -> list[str]:
 @pytest.mark.parametrize("path", LAYOUTS, ids=[p.stem for p in LAYOUTS])
 def test_layout_fixture(path: Path) -> None:
     expected = path.with_suffix(".rows").read_text("utf-8")
-    assert rows_text(read_text(path.read_text("utf-8"))) == expected
+    # (a PDF text's rule is not among the default rules: its fixtures are read with the PDF's)
+    rules = PDF_TEXT_RULES if path.stem.startswith("space_separated_row-") else RULES
+    assert rows_text(read_text(path.read_text("utf-8"), rules=rules)) == expected
 
 
 def test_every_rule_has_a_fixture() -> None:
     names = {p.stem.split("-", 1)[0] for p in LAYOUTS}
-    assert {r.name for r in RULES} <= names
+    assert {r.name for r in PDF_TEXT_RULES} <= names
 
 
 # --------------------------------------------------------------------------- markdown
@@ -477,9 +480,11 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "tab_separated_row",
         "cell_per_line_row",
         "wrapped_cell",
+        "space_aligned_table",
         "heading",
         "prose",
     ]
+    assert [r.name for r in PDF_TEXT_RULES][-3:] == ["space_separated_row", "heading", "prose"]
 
 
 def test_a_caller_adds_a_rule_before_a_named_one() -> None:
@@ -491,7 +496,7 @@ def test_a_caller_adds_a_rule_before_a_named_one() -> None:
         return True
 
     rules = with_rule(LayoutRule("footer", footer), before="heading")
-    assert [r.name for r in rules][-4:] == ["wrapped_cell", "footer", "heading", "prose"]
+    assert [r.name for r in rules][-4:] == ["space_aligned_table", "footer", "heading", "prose"]
     assert with_rule(LayoutRule("footer", footer), after="blank")[1].name == "footer"
     text = "一、总体情况\n来源：某某网\n规章\t1\n"
     assert [b.text for b in read_text(text).blocks if isinstance(b, Prose)] == ["一、总体情况", "来源:某某网"]
@@ -537,6 +542,62 @@ def test_markitdown_pads_on_the_real_document() -> None:
         "0",
         "4",
         "70",
+    ]
+
+
+# --------------------------------------------------------------------------- beyond the three layouts
+
+
+def _expected(name: str) -> dict[str, object]:
+    values: dict[str, object] = json.loads((FIXTURES / "realworld" / f"{name}.json").read_text("utf-8"))[
+        "values"
+    ]
+    return values
+
+
+@pytest.mark.parametrize("year", ["2021", "2023"])
+def test_pandoc_plain_table_reads_the_published_figures(year: str) -> None:
+    """pandoc's plain text of the page: table 二 in space-aligned columns (tables 三 and 四
+    pandoc could not write: ``[TABLE]``)."""
+    doc = read_text((FIXTURES / "realworld" / f"pingtan_{year}.pandoc-plain.txt").read_text("utf-8"))
+    want = _expected(f"pingtan_{year}")
+    assert "space-aligned" in doc.layout
+    rows = {
+        "规章": "regulations",
+        "行政规范性文件": "normative_documents",
+    }
+    for label, key in rows.items():
+        got = [c.text for c in _row(doc, label).values]
+        assert got == [str(want[f"active.{key}.{col}"]) for col in ("issued", "repealed", "in_force")]
+    for label, key in {"行政许可": "licensing", "行政处罚": "penalty", "行政强制": "coercion"}.items():
+        assert _row(doc, label).values[0].text == str(want[f"active.{key}.decisions"])
+        assert [c.text for c in _row(doc, label).values[1:]] == ["", ""]  # the table's empty columns
+    assert _row(doc, "行政事业性收费").values[0].text == str(want["active.fees.amount"])
+
+
+def test_pdf_text_rows_of_space_separated_figures() -> None:
+    """pdfplumber's text of a PDF, with the PDF text rules: lines that end in figures are rows."""
+    text = (FIXTURES / "realworld" / "huaian_2024.pdfplumber.txt").read_text("utf-8")
+    want = _expected("huaian_2024")
+    assert not [b for b in read_text(text).blocks if isinstance(b, Row)]  # (by default: prose)
+    doc = read_text(text, rules=PDF_TEXT_RULES)
+    assert [d.code for d in doc.diagnostics] == ["space-separated-rows"]
+    got = [c.text for c in _row(doc, "行政规范性文件").values]
+    assert got == [str(want[f"active.normative_documents.{c}"]) for c in ("issued", "repealed", "in_force")]
+    assert _row(doc, "行政许可").values[0].text == str(want["active.licensing.decisions"])
+    new = [c.text for c in _row(doc, "一、本年新收政府信息公开申请数量").values]
+    assert new == ["3001", "53", "0", "0", "61", "4", "3119"]
+    assert new == [
+        str(want[f"requests.new.{c}"])
+        for c in (
+            "natural_person",
+            "commercial",
+            "research",
+            "social_welfare",
+            "legal_services",
+            "other_org",
+            "total",
+        )
     ]
 
 

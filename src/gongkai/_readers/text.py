@@ -21,9 +21,13 @@ A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``.  The
 ``tab_separated_row``     a line with TABs (pandas' index and column numbers dropped)
 ``cell_per_line_row``     TAB-led cell lines, their continuations, up to the empty line
 ``wrapped_cell``          the first piece of a cell broken over two lines, between two rows
+``space_aligned_table``   a table of space-aligned columns between dash borders (pandoc)
 ``heading``               a line that opens something (``一、``, ``（一）``, ``#`` …): prose
 ``prose``                 a run of ordinary lines: one prose block
 ========================  ===================================================================
+
+:data:`PDF_TEXT_RULES` adds ``space_separated_row`` before ``heading``, for a PDF's text
+(pdfplumber): a line that ends in figures between spaces is a row.
 
 :func:`with_rule` makes a rule list with one more rule, before or after a named one, for a
 caller (or a later layout) that reads one more converter's quirk.
@@ -36,6 +40,7 @@ of the report's template: which row is which is the grammar's business.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -51,6 +56,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_CELLS",
     "MAX_LINES",
+    "PDF_TEXT_RULES",
     "RULES",
     "LayoutRule",
     "State",
@@ -150,6 +156,8 @@ class State:
     pipe_outer: bool = True
     #: the first piece of a broken cell, waiting for the next row (lines, as Cells)
     wrapped: tuple[Cell, ...] = ()
+    #: the ``claims`` of the rules in use (see :class:`LayoutRule`)
+    claims: tuple[Callable[[str], bool], ...] = ()
     #: the index of the line after the last prose block and its empty lines
     after_block: int = -1
     #: the layout of the last row added ("" when the last block is not a row)
@@ -173,10 +181,14 @@ class State:
 @dataclass(frozen=True)
 class LayoutRule:
     """A named layout rule: ``apply(state)`` reads at ``state.i`` and returns True when it
-    consumed lines (it then has moved ``state.i`` on), False to let the next rule try."""
+    consumed lines (it then has moved ``state.i`` on), False to let the next rule try.
+
+    ``claims``, for a rule that reads lines of text (no TAB, no pipe) as table rows, says
+    whether it reads a line: a prose block of ordinary lines stops there."""
 
     name: str
     apply: Callable[[State], bool]
+    claims: Callable[[str], bool] | None = None
 
 
 # ---------------------------------------------------------------------------- rows
@@ -319,7 +331,7 @@ def page_number(state: State) -> bool:
 def bookmark(state: State) -> bool:
     """A line that is only ``[bookmark: …]`` artefacts: dropped."""
     line = state.lines[state.i]
-    if "[bookmark:" not in line or _BOOKMARKS.match(nfkc(line)) is None:
+    if "[bookmark:" not in line or not _is_plain(line) or _BOOKMARKS.match(nfkc(line)) is None:
         return False
     state.i += 1
     return True
@@ -585,7 +597,10 @@ def prose(state: State) -> bool:
 def _is_block_line(state: State, k: int) -> bool:
     line = state.lines[k]
     return (
-        _is_plain(line) and _OPENS.match(line) is None and (k + 1 < len(state.lines) or state.final_newline)
+        _is_plain(line)
+        and _OPENS.match(line) is None
+        and (k + 1 < len(state.lines) or state.final_newline)
+        and not any(claims(line) for claims in state.claims)  # (a line a table rule reads)
     )
 
 
@@ -625,6 +640,146 @@ def _prose_line(state: State, raw: str, line: int) -> None:
     state.add(Prose(text, raw, Where(line=line)), "markdown" if raw.lstrip()[:1] == "#" else "")
 
 
+# ---------------------------------------------------------------------------- beyond the three layouts
+
+#: a pandoc table border (simple, multiline or plain tables): runs of dashes, one per column
+_DASHES = re.compile(r"^ *-{3,}(?: +-{3,})+ *$")
+_DASH_RUN = re.compile(r"-+")
+_WORD = re.compile(r"\S+")
+#: how far a pandoc table may run from its border to the closing one
+_TABLE_MAX_LINES = 2000
+
+
+def _display_width(text: str) -> int:
+    """How many columns ``text`` takes on a terminal: East Asian wide and full-width
+    characters two, combining marks none, the rest one."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _aligned_cells(line: str, starts: list[int]) -> list[str]:
+    """A space-aligned line's cells: each word (text between spaces) goes to the column its
+    first character stands in, counted in display columns (a Chinese character takes two)."""
+    cells = [""] * len(starts)
+    col = 0  # the display column of ``line[end]``
+    end = 0
+    for m in _WORD.finditer(line):
+        col += _display_width(line[end : m.start()])
+        k = 0
+        while k + 1 < len(starts) and col >= starts[k + 1]:
+            k += 1
+        cells[k] = f"{cells[k]} {m.group()}" if cells[k] else m.group()
+        col += _display_width(m.group())
+        end = m.end()
+    return cells
+
+
+def space_aligned_table(state: State) -> bool:
+    """A table of space-aligned columns between dash borders (pandoc's plain, simple and
+    multiline tables): the border's runs of dashes give the columns, in display columns (a
+    Chinese character is two wide).  Rows are lines, or in a table with empty lines between its
+    rows, the lines between two empty lines (a cell wrapped over them)."""
+    lines = state.lines
+    line = lines[state.i]
+    if "-" not in line or _DASHES.match(line) is None:
+        return False
+    starts = [m.start() for m in _DASH_RUN.finditer(line)]
+    # the closing border: a border line followed by an empty line or the end
+    stop = min(len(lines), state.i + _TABLE_MAX_LINES)
+    end = None
+    for j in range(state.i + 1, stop):
+        if "\t" in lines[j] or "|" in lines[j]:
+            break
+        if _DASHES.match(lines[j]) and (j + 1 >= len(lines) or _is_blank(lines[j + 1])):
+            end = j
+            break
+    if end is None:
+        return False
+    body = [j for j in range(state.i + 1, end) if not _DASHES.match(lines[j])]
+    groups: list[list[int]] = []
+    multiline = any(_is_blank(lines[j]) for j in body[1:-1])
+    for j in body:
+        if _is_blank(lines[j]):
+            if groups and groups[-1]:
+                groups.append([])
+        elif multiline and groups:
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    for group in groups:
+        if not group:
+            continue
+        texts = [""] * len(starts)
+        for j in group:
+            for k, piece in enumerate(_aligned_cells(lines[j], starts)):
+                texts[k] = f"{texts[k]} {piece}".strip() if piece else texts[k]
+        first, last = group[0] + 1, group[-1] + 1
+        where = Where(line=first, end_line=last) if last != first else Where(line=first)
+        cells = [Cell(cell_text(t), t, Where(line=first)) for t in texts]
+        _add_row(state, cells, where, "space-aligned", "\n".join(lines[first - 1 : last]))
+    state.i = end + 1
+    return True
+
+
+#: a PDF text line that ends in figures: a label (no sentence in it), then figures apart
+_SENTENCE = re.compile(r"[。；！？;!?]|[，,].*[，,]")
+
+
+def _spaced_row_split(line: str) -> tuple[str, list[str]] | None:
+    """A line of text read as a row of space-separated figures: its label and its figures, or
+    None when it is not one (no figure at its end, a sentence for a label)."""
+    if "\t" in line or "|" in line:
+        return None
+    words = line.split()
+    k = len(words)
+    while k > 0 and classify(cell_text(words[k - 1])) == "number":
+        k -= 1
+    figures = words[k:]
+    label = "".join(words[:k])
+    if not figures or (not label and len(figures) < 2):
+        return None
+    if any(classify(cell_text(w)) != "text" for w in words[:k]):  # (a figure amid the words: prose)
+        return None
+    if len(nfkc(label)) > 40 or _SENTENCE.search(nfkc(label)):
+        return None
+    return label, figures
+
+
+def space_separated_row(state: State) -> bool:
+    """A line of a PDF's text that is a table row: a short label, then figures between spaces
+    (``规章 1 0 11``, ``447 7 0 0 0 0 454``).  The text does not say the table's columns: such a
+    row's figures may be fewer than its columns (a blank cell leaves no trace), so the document
+    says, in one diagnostic, that rows were read this way; the model decides where they go."""
+    line = state.lines[state.i]
+    split = _spaced_row_split(line)
+    if split is None:
+        return False
+    label, figures = split
+    state.i += 1
+    where = Where(line=state.i)
+    cells = ([Cell(cell_text(label), label, where)] if label else []) + [
+        Cell(cell_text(f), f, where) for f in figures
+    ]
+    _add_row(state, cells, where, "space-separated", line)
+    if not any(d.code == "space-separated-rows" for d in state.diagnostics):
+        state.diagnostics.append(
+            Diagnostic(
+                "space-separated-rows",
+                "table rows read from figures between spaces: a blank cell leaves no trace there, "
+                "so a row's figures may be fewer than its columns",
+                state.i,
+                "info",
+                raw=line[:200],
+                where=where,
+            )
+        )
+    return True
+
+
 #: The layout rules, in the order they are tried at each line.
 RULES: tuple[LayoutRule, ...] = tuple(
     LayoutRule(f.__name__, f)
@@ -637,6 +792,7 @@ RULES: tuple[LayoutRule, ...] = tuple(
         tab_separated_row,
         cell_per_line_row,
         wrapped_cell,
+        space_aligned_table,
         heading,
         prose,
     )
@@ -661,6 +817,15 @@ def with_rule(
     return (*rules[:k], new, *rules[k:])
 
 
+#: The rules for a PDF's text (pdfplumber's ``extract_text``): also lines that end in figures
+#: between spaces are table rows (:func:`space_separated_row`).  Not for other texts: a prose
+#: line wrapped before a number would be read as a row.
+PDF_TEXT_RULES: tuple[LayoutRule, ...] = with_rule(
+    LayoutRule("space_separated_row", space_separated_row, lambda line: _spaced_row_split(line) is not None),
+    before="heading",
+)
+
+
 # ---------------------------------------------------------------------------- entry points
 
 
@@ -682,6 +847,7 @@ def read_text(text: str, *, rules: Sequence[LayoutRule] = RULES) -> Document:
         if final_newline:
             lines.pop()
     state = State(lines, final_newline=final_newline or rest is not None)
+    state.claims = tuple(r.claims for r in rules if r.claims is not None)
     n = len(lines)
     while state.i < n:
         for r in rules:
