@@ -20,7 +20,9 @@ from gongkai._readers.text import PDF_TEXT_RULES, RULES, LayoutRule, State, read
 from .rows_format import rows_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-LAYOUTS = sorted((FIXTURES / "layouts").glob("*.txt"))
+#: tests/fixtures/layouts/<rule>-<quirk>.in: a text, and its .rows (not .txt: these are pieces
+#: of reports, and the tests that parse whole reports read every tests/fixtures/**/*.txt)
+LAYOUTS = sorted((FIXTURES / "layouts").glob("*.in"))
 
 HEAD = "某某县人民政府2022年政府信息公开工作年度报告\n一、总体情况\n全年工作顺利。\n三、收到和处理政府信息公开申请情况\n"
 NEW = "一、本年新收政府信息公开申请数量"
