@@ -4,6 +4,7 @@ tests/fixtures/layouts (input → rows); real converters' texts; bounds."""
 from __future__ import annotations
 
 import json
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -454,6 +455,17 @@ def test_a_huge_pipe_line_is_cut_not_split_whole() -> None:
     assert _values(doc, "规章") == ["1"]
 
 
+def test_a_huge_pipe_line_costs_little_memory() -> None:
+    line = "| 0 " * 2_500_000 + "|\n"  # 10 MB
+    tracemalloc.start()
+    try:
+        read_text(line)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 60_000_000  # (split whole into its 2.5 million cells, it took ~170 MB)
+
+
 def test_a_text_of_too_many_lines_is_read_up_to_max_lines() -> None:
     doc = read_text("正文\n" * (reader.MAX_LINES + 50))
     last = doc.blocks[-1]
@@ -478,6 +490,7 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "rule",
         "page_number",
         "bookmark",
+        "grid_table",
         "markdown_pipe_row",
         "tab_separated_row",
         "cell_per_line_row",

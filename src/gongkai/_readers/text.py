@@ -16,6 +16,7 @@ A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``.  The
 ``rule``                  a markdown table rule (``| --- | --- |``, ``---|---``): dropped
 ``page_number``           ``- 4 -``, ``第 4 页``: dropped
 ``bookmark``              a line that is only ``[bookmark: …]`` artefacts: dropped
+``grid_table``            a grid table (pandoc ``+---+``, w3m ``┌──┬──┐``): a row between borders
 ``markdown_pipe_row``     a pipe row, also html2text's without outer pipes, also one whose cell
                           broke onto the next line
 ``tab_separated_row``     a line with TABs (pandas' index and column numbers dropped)
@@ -156,6 +157,8 @@ class State:
     pipe_outer: bool = True
     #: the first piece of a broken cell, waiting for the next row (lines, as Cells)
     wrapped: tuple[Cell, ...] = ()
+    #: a pandoc table border before this line index has no closing border
+    no_closing_border: int = -1
     #: the ``claims`` of the rules in use (see :class:`LayoutRule`)
     claims: tuple[Callable[[str], bool], ...] = ()
     #: the index of the line after the last prose block and its empty lines
@@ -685,19 +688,20 @@ def space_aligned_table(state: State) -> bool:
     rows, the lines between two empty lines (a cell wrapped over them)."""
     lines = state.lines
     line = lines[state.i]
-    if "-" not in line or _DASHES.match(line) is None:
+    if "-" not in line or state.i < state.no_closing_border or _DASHES.match(line) is None:
         return False
     starts = [m.start() for m in _DASH_RUN.finditer(line)]
     # the closing border: a border line followed by an empty line or the end
     stop = min(len(lines), state.i + _TABLE_MAX_LINES)
     end = None
-    for j in range(state.i + 1, stop):
-        if "\t" in lines[j] or "|" in lines[j]:
-            break
+    j = state.i + 1
+    while j < stop and "\t" not in lines[j] and "|" not in lines[j]:
         if _DASHES.match(lines[j]) and (j + 1 >= len(lines) or _is_blank(lines[j + 1])):
             end = j
             break
+        j += 1
     if end is None:
+        state.no_closing_border = j  # (a border up to there has none either: no second look)
         return False
     body = [j for j in range(state.i + 1, end) if not _DASHES.match(lines[j])]
     groups: list[list[int]] = []
@@ -780,22 +784,60 @@ def space_separated_row(state: State) -> bool:
     return True
 
 
+#: a grid table's border: pandoc's ``+----+----+`` (``+====+`` under a header), w3m's box lines
+_GRID_BORDER = re.compile(r"^\s*(?:\+(?:[-=:]+\+)+|[┌├└╔╠╚┏┣┗][─━═┬┼┴╦╬╩┳╋┻]+[┐┤┘╗╣╝┓┫┛])\s*$")
+_GRID_JOINT = re.compile(r"[+┬┼┴╦╬╩┳╋┻┌├└╔╠╚┏┣┗]")
+#: a grid table row's line: it opens and closes with a cell edge
+_GRID_LINE = re.compile(r"^\s*[|│┃║].*[|│┃║]\s*$")
+_GRID_EDGE = re.compile(r"[|│┃║]")
+
+
+def grid_table(state: State) -> bool:
+    """A grid table (pandoc's grid tables, w3m's box tables): rows between border lines, a
+    cell wrapped over its row's lines joined up (each line's n-th cell goes to the n-th column:
+    the border's columns when every line has them all; a cell spanning columns shifts the
+    cells after it, and the model places them)."""
+    lines = state.lines
+    n = len(lines)
+    if _GRID_BORDER.match(lines[state.i]) is None:
+        return False
+    border = state.i
+    read_any = False
+    while True:
+        start = k = border + 1
+        while k < n and k - start < _TABLE_MAX_LINES and _GRID_LINE.match(lines[k]):
+            k += 1
+        if k == start or k >= n or _GRID_BORDER.match(lines[k]) is None:
+            break  # (no row closed by a border: what is left is for the other rules)
+        pieces = [_GRID_EDGE.split(lines[j].strip(), MAX_CELLS + 1)[1:-1] for j in range(start, k)]
+        width = max(len(p) for p in pieces)
+        texts = [" ".join(p[c].strip() for p in pieces if c < len(p) and p[c].strip()) for c in range(width)]
+        where = Where(line=start + 1, end_line=k) if k > start + 1 else Where(line=start + 1)
+        cells = [Cell(cell_text(t), t, Where(line=start + 1)) for t in texts]
+        _add_row(state, cells, where, "grid", "\n".join(lines[start:k]))
+        read_any = True
+        border = k
+    if not read_any:
+        return False
+    state.i = border + 1
+    return True
+
+
 #: The layout rules, in the order they are tried at each line.
-RULES: tuple[LayoutRule, ...] = tuple(
-    LayoutRule(f.__name__, f)
-    for f in (
-        blank,
-        rule,
-        page_number,
-        bookmark,
-        markdown_pipe_row,
-        tab_separated_row,
-        cell_per_line_row,
-        wrapped_cell,
-        space_aligned_table,
-        heading,
-        prose,
-    )
+RULES: tuple[LayoutRule, ...] = (
+    LayoutRule("blank", blank),
+    LayoutRule("rule", rule),
+    LayoutRule("page_number", page_number),
+    LayoutRule("bookmark", bookmark),
+    # (a box table's border is a line of text: a prose block must stop before it)
+    LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None),
+    LayoutRule("markdown_pipe_row", markdown_pipe_row),
+    LayoutRule("tab_separated_row", tab_separated_row),
+    LayoutRule("cell_per_line_row", cell_per_line_row),
+    LayoutRule("wrapped_cell", wrapped_cell),
+    LayoutRule("space_aligned_table", space_aligned_table),
+    LayoutRule("heading", heading),
+    LayoutRule("prose", prose),
 )
 
 
