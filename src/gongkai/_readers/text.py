@@ -131,6 +131,7 @@ def _is_tsv_line(line: str) -> bool:
 
 
 def _is_rule(line: str) -> bool:
+    """A markdown table rule: ``| --- | :---: |``, ``---|---``, ``---``."""
     return _RULE.match(nfkc(line).strip()) is not None
 
 
@@ -147,7 +148,7 @@ class State:
     #: the index of the line to read next (line numbers are 1-based: ``i + 1``)
     i: int = 0
     blocks: list[Block] = field(default_factory=list)
-    #: the layout of each row read, in order (``Document.layout`` names the table layouts)
+    #: the table layouts seen (``Document.layout`` names them)
     layouts: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: the next pandas row number expected in a row's first cell, if any
@@ -165,7 +166,7 @@ class State:
     after_block: int = -1
     #: the layout of the last row added ("" when the last block is not a row)
     last_row_layout: str = ""
-    #: the row's layout as last added (for the wrapped cell rule): its last line's index
+    #: the index of the last row's last line (a wrapped cell's piece follows it directly)
     last_row_end: int = -1
 
     def at(self, k: int) -> str | None:
@@ -294,7 +295,7 @@ def _split_cells(state: State, raws: list[str], line: int) -> list[Cell] | None:
 
 def blank(state: State) -> bool:
     """An empty line, or one of spaces (and TABs, unless a TAB alone opens a cell-per-line
-    row: right after a line of text, or as the text's first line)."""
+    row: see :func:`_tab_alone_opens_row`): nothing to read."""
     line = state.lines[state.i]
     if not _is_blank(line):
         return False
@@ -369,7 +370,6 @@ def markdown_pipe_row(state: State) -> bool:
     else:
         # a row broken over two lines: opens with a pipe, ends in text; the next line ends in a pipe
         nxt = state.at(1)
-        s = line.strip()
         if "|" not in line or "\t" in line:
             return False
         if nxt is not None and not nxt.lstrip().startswith("|") and nxt.rstrip().endswith("|"):
@@ -515,6 +515,7 @@ def _cell_rows(state: State, cells: list[tuple[int, int]]) -> None:
 
 
 def _cell_segment(state: State, cells: list[Cell]) -> None:
+    """One cell-per-line row's cells → a row (from its first cell's line to its last's)."""
     if not cells:
         return
     first = cells[0].where.line or 1
@@ -556,7 +557,9 @@ def wrapped_cell(state: State) -> bool:
 
 
 def heading(state: State) -> bool:
-    """A line that opens something (a heading, a numbered item, a caption): prose on its own."""
+    """A line on its own: one that opens something (a heading, a numbered item, a caption), or
+    an ordinary line that no other ordinary line follows (a paragraph).  ``#`` marks and
+    emphasis around the line are dropped."""
     line = state.lines[state.i]
     if not _is_plain(line) or (_OPENS.match(line) is None and _block_end(state) is not None):
         return False
@@ -567,7 +570,8 @@ def heading(state: State) -> bool:
 
 def prose(state: State) -> bool:
     """A run of ordinary lines (none opening anything; empty lines between them allowed): one
-    prose block, its lines kept; a single line is a prose line."""
+    prose block, its lines kept in ``Prose.lines`` and its text their texts joined by line ends
+    (page numbers and rules among them dropped)."""
     lines = state.lines
     end = _block_end(state)
     if end is None:
@@ -598,6 +602,8 @@ def prose(state: State) -> bool:
 
 
 def _is_block_line(state: State, k: int) -> bool:
+    """Whether line ``k`` may be part of a prose block: a line of text that opens nothing and
+    no rule claims (the text's last line only when a line end follows it)."""
     line = state.lines[k]
     return (
         _is_plain(line)
