@@ -927,12 +927,13 @@ def read_text(text: str, *, rules: Sequence[LayoutRule] = RULES) -> Document:
     )
 
 
-def read(data: bytes, *, source: str = "") -> Document:
-    """Read a converter's text from bytes (UTF-8, a BOM dropped) into a Document."""
+def read(data: bytes, *, source: str = "", rules: Sequence[LayoutRule] = RULES) -> Document:
+    """Read a converter's text from bytes (UTF-8, a BOM dropped) into a Document; ``source``
+    names it in errors."""
     if len(data) > MAX_BYTES:
         raise ReadError(f"{source or 'the text'} is too large to be a report ({len(data):,} bytes)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ReadError(f"{source or 'the text'} is not UTF-8 ({e.reason} at byte {e.start})") from None
-    return read_text(text)
+    return read_text(text, rules=rules)
