@@ -468,9 +468,9 @@ def test_a_huge_pipe_line_costs_little_memory() -> None:
 
 def test_a_text_of_too_many_lines_is_read_up_to_max_lines() -> None:
     doc = read_text("正文\n" * (reader.MAX_LINES + 50))
-    last = doc.blocks[-1]
-    assert last.where.line == reader.MAX_LINES + 1
-    assert [d.code for d in doc.diagnostics] == ["too-many-lines"]
+    assert doc.blocks[-1].where.end_line == reader.MAX_LINES
+    (diag,) = doc.diagnostics
+    assert (diag.code, diag.line, diag.raw) == ("too-long", reader.MAX_LINES + 1, "正文\n" * 50)
 
 
 def test_read_bytes_utf8_with_bom_and_refuses_what_it_cannot_read() -> None:

@@ -70,7 +70,7 @@ __all__ = [
 MAX_BYTES = 50 * 1024 * 1024
 
 #: A report has a few hundred lines; a text is read up to this many lines, and whatever follows
-#: is kept whole in one prose block with a diagnostic, never read line by line.
+#: is kept whole in one diagnostic (``too-long``), never read line by line.
 MAX_LINES = 20_000
 
 #: No row of any template has this many cells: a longer "row" is kept as prose (a diagnostic
@@ -903,19 +903,18 @@ def read_text(text: str, *, rules: Sequence[LayoutRule] = RULES) -> Document:
                 break
         else:  # (the last rule, prose, always reads a line; a caller's list may lack it)
             state.i += 1
-    if rest is not None:
+    if rest is not None:  # (kept whole in a diagnostic, never read line by line)
         first = MAX_LINES + 1
-        where = Where(line=first, end_line=first + rest.count("\n"))
-        head = " ".join(rest[:200].split())[:60] or "…"
-        state.blocks.append(Prose(head, rest, where))
+        last = first + rest.count("\n")
         state.diagnostics.append(
             Diagnostic(
-                "too-many-lines",
-                f"the text goes on past {MAX_LINES:,} lines: the rest is not read",
+                "too-long",
+                f"the text goes on past {MAX_LINES} lines; lines {first}–{last} are not read "
+                "(kept whole in this diagnostic)",
                 first,
                 "error",
-                raw=rest[:200],
-                where=where,
+                raw=rest,
+                where=Where(line=first, end_line=last),
             )
         )
     tables = sorted(state.layouts - {""})
