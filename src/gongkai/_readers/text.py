@@ -1,47 +1,938 @@
-"""INTERIM text reader over the old layout stage (replaced by the named-rule reader)."""
+"""The text reader: the text a converter wrote → the document model, by named layout rules.
+
+Converters (markitdown, html2text, pandas, Tika, pdfplumber …) write a report's tables in three
+layouts, which may be mixed within one text:
+
+* **markdown** – pipe rows (``| a | b |``, or html2text's ``a| b| c``) with a ``|---|`` rule;
+* **tab-separated** – one row per line, cells between TABs;
+* **cell-per-line** – a TAB-led line per cell, an empty line ends the row.
+
+The text is read line by line.  At each line the rules of :data:`RULES` are tried in their
+order; the first that applies consumes one or more lines and adds what it read to the document.
+A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``.  The order is:
+
+========================  ===================================================================
+``blank``                 an empty line (or one of spaces): nothing to read
+``rule``                  a markdown table rule (``| --- | --- |``, ``---|---``): dropped
+``page_number``           ``- 4 -``, ``第 4 页``: dropped
+``bookmark``              a line that is only ``[bookmark: …]`` artefacts: dropped
+``grid_table``            a grid table (pandoc ``+---+``, w3m ``┌──┬──┐``): a row between borders
+``markdown_pipe_row``     a pipe row, also html2text's without outer pipes, also one whose cell
+                          broke onto the next line
+``tab_separated_row``     a line with TABs (pandas' index and column numbers dropped)
+``cell_per_line_row``     TAB-led cell lines, their continuations, up to the empty line
+``wrapped_cell``          the first piece of a cell broken over two lines, between two rows
+``space_aligned_table``   a table of space-aligned columns between dash borders (pandoc)
+``heading``               a line that opens something (``一、``, ``（一）``, ``#`` …): prose
+``prose``                 a run of ordinary lines: one prose block
+========================  ===================================================================
+
+:data:`PDF_TEXT_RULES` adds ``space_separated_row`` before ``heading``, for a PDF's text
+(pdfplumber): a line that ends in figures between spaces is a row.
+
+:func:`with_rule` makes a rule list with one more rule, before or after a named one, for a
+caller (or a later layout) that reads one more converter's quirk.
+
+A table row's cells are read by :mod:`gongkai._figures` alone: the labels are the text cells
+before the first figure, the values every cell after the last label.  The reader knows nothing
+of the report's template: which row is which is the grammar's business.
+"""
 
 from __future__ import annotations
 
-from .._document import Cell, Document, Prose, Row, Where
-from .._errors import Diagnostic
-from .._figures import cell_text
-from ..layout import read_lines
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-__all__ = ["read", "read_text"]
+from attrs import evolve
+
+from .._document import Block, Cell, Document, Prose, Row, Where
+from .._errors import Diagnostic, ReadError
+from .._figures import cell_text, classify, nfkc, normalize
+from ._grid import split_row
+
+__all__ = [
+    "CONTINUATION_MAX",
+    "MAX_BYTES",
+    "MAX_CELLS",
+    "MAX_LINES",
+    "PDF_TEXT_RULES",
+    "RULES",
+    "LayoutRule",
+    "State",
+    "read",
+    "read_text",
+    "with_rule",
+]
+
+#: A larger input is refused: a report's text is a few hundred kilobytes.
+MAX_BYTES = 50 * 1024 * 1024
+
+#: A report has a few hundred lines; a text is read up to this many lines, and whatever follows
+#: is kept whole in one diagnostic (``too-long``), never read line by line.
+MAX_LINES = 20_000
+
+#: No row of any template has this many cells: a longer "row" is kept as prose (a diagnostic
+#: says so), and a line is never split into more pieces than this.
+MAX_CELLS = 256
+
+#: How many characters a fragment after an empty line may have to continue a cell-per-line cell
+#: (``（三）`` / empty line / ``不予公开``); a longer line after an empty line is prose.
+CONTINUATION_MAX = 12
+
+# ---------------------------------------------------------------------------- line patterns
+
+_PAGE_NO = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?$")
+_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+#: a table rule that does not open with a pipe (html2text's ``---|---``)
+_BARE_RULE = re.compile(r"^\s*:?-{3,}:?\s*\|")
+_BOOKMARKS = re.compile(r"^(?:\s*\[bookmark:[^\]]*\])+\s*$")
+_HEADING_MARK = re.compile(r"^#{1,6}\s*")
+_EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
+#: a line that opens a section (a markdown heading, ``一、``, ``第一章``): never a broken cell
+_SECTION = re.compile(
+    r"^[^\S\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
+)
+#: a line that may open something (a heading, an item, a bracket, a caption): it stands alone;
+#: a run of other lines is one prose block
+_OPENS = re.compile(r"^\s*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}\s*[、.．:：)）])")
+#: how a label's item number goes on (``8`` / empty line / ``.属于…``): not a figure's end
+_NUMBERING_GOES_ON = ".．、)）"
+#: pandas' column numbers, as cell texts
+_COLUMN_NUMBERS = [str(i) for i in range(MAX_CELLS + 2)]
 
 
-def read_text(text: str) -> Document:
-    """A converter's text → the document model."""
-    blocks: list[Prose | Row] = []
-    layouts: set[str] = set()
-    diags: list[Diagnostic] = []
-    for ln in read_lines(text):
-        where = Where(line=ln.line, end_line=ln.end_line)
-        if ln.overflow:
-            diags.append(
-                Diagnostic(
-                    "too-long",
-                    f"the text goes on past {ln.line - 1} lines; lines {ln.line}–{ln.end_line} "
-                    "are not read (kept whole in this diagnostic)",
-                    ln.line,
-                    "error",
-                    raw=ln.raw,
-                    where=where,
-                )
-            )
-            continue
-        if ln.layout != "text":
-            layouts.add(ln.layout)
-        if ln.kind == "text":
-            lines = tuple(Cell(p.text, p.raw, Where(line=p.line)) for p in ln.parts)
-            blocks.append(Prose(ln.text, ln.raw, where, lines))
+def _is_blank(line: str) -> bool:
+    return not line or line.isspace()
+
+
+def _is_cell_line(line: str) -> bool:
+    """A cell-per-line cell: a TAB, then the cell (no other TAB)."""
+    return line[:1] == "\t" and "\t" not in line[1:]
+
+
+def _is_plain(line: str) -> bool:
+    """A line of text: no TAB, no pipe, not blank."""
+    return "\t" not in line and "|" not in line and not _is_blank(line)
+
+
+def _is_pipe_line(line: str) -> bool:
+    """A whole pipe row: a pipe, no TAB, and if it opens with a pipe it closes with one."""
+    if "|" not in line or "\t" in line:
+        return False
+    s = line.strip()
+    return not s.startswith("|") or s.endswith("|")
+
+
+def _is_tsv_line(line: str) -> bool:
+    """A tab-separated row: a TAB, something visible, and not a cell-per-line cell."""
+    return "\t" in line and not _is_blank(line) and not _is_cell_line(line)
+
+
+def _is_rule(line: str) -> bool:
+    """A markdown table rule: ``| --- | :---: |``, ``---|---``, ``---``."""
+    return _RULE.match(nfkc(line).strip()) is not None
+
+
+# ---------------------------------------------------------------------------- state and rules
+
+
+@dataclass
+class State:
+    """What the rules read and write: the text's lines, where reading is, what was read."""
+
+    lines: list[str]
+    #: whether the text ends in a line end (its last line may then join a prose block)
+    final_newline: bool = True
+    #: the index of the line to read next (line numbers are 1-based: ``i + 1``)
+    i: int = 0
+    blocks: list[Block] = field(default_factory=list)
+    #: the table layouts seen (``Document.layout`` names them)
+    layouts: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the next pandas row number expected in a row's first cell, if any
+    pandas_row: int | None = None
+    #: the run of pipe lines being read: its end (index), and whether its rows have outer pipes
+    pipe_run_end: int = -1
+    pipe_outer: bool = True
+    #: the first piece of a broken cell, waiting for the next row (lines, as Cells)
+    wrapped: tuple[Cell, ...] = ()
+    #: a pandoc table border before this line index has no closing border
+    no_closing_border: int = -1
+    #: the ``claims`` of the rules in use (see :class:`LayoutRule`)
+    claims: tuple[Callable[[str], bool], ...] = ()
+    #: the index of the line after the last prose block and its empty lines
+    after_block: int = -1
+    #: the layout of the last row added ("" when the last block is not a row)
+    last_row_layout: str = ""
+    #: the index of the last row's last line (a wrapped cell's piece follows it directly)
+    last_row_end: int = -1
+
+    def at(self, k: int) -> str | None:
+        """The line ``k`` lines after the current one, None past the end."""
+        j = self.i + k
+        return self.lines[j] if 0 <= j < len(self.lines) else None
+
+    def add(self, block: Block, layout: str = "") -> None:
+        """Add a block; ``layout`` names a row's table layout."""
+        self.blocks.append(block)
+        if layout:
+            self.layouts.add(layout)
+        self.last_row_layout = layout if isinstance(block, Row) else ""
+
+
+@dataclass(frozen=True)
+class LayoutRule:
+    """A named layout rule: ``apply(state)`` reads at ``state.i`` and returns True when it
+    consumed lines (it then has moved ``state.i`` on), False to let the next rule try.
+
+    ``claims``, for a rule that reads lines of text (no TAB, no pipe) as table rows, says
+    whether it reads a line: a prose block of ordinary lines stops there."""
+
+    name: str
+    apply: Callable[[State], bool]
+    claims: Callable[[str], bool] | None = None
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def _row(cells: Sequence[Cell], where: Where, *, trailing: bool = False) -> Row | None:
+    """A table row's cells → a :class:`Row` (labels: the text cells before the first figure,
+    empty and repeated ones dropped; values: the cells after the last label, none when none
+    holds anything), or None for a row with nothing in it."""
+    row = split_row(cells, where)
+    if row is None:
+        return None
+    values = row.values if any(c.text for c in row.values) else ()
+    return evolve(row, values=values, grid=False, trailing=trailing)
+
+
+def _too_many_cells(state: State, raw: str, where: Where) -> None:
+    """A "row" of more cells than any row has: prose (its text cut short), and a diagnostic."""
+    head = raw[: 40 * MAX_CELLS].replace("\t", " ").replace("|", " ")
+    text = normalize(head) or "-"
+    state.add(Prose(text, raw, where))
+    state.diagnostics.append(
+        Diagnostic(
+            "too-many-cells",
+            f"a table row of more than {MAX_CELLS} cells is read as prose",
+            where.line,
+            "warning",
+            raw=raw[:200],
+            where=where,
+        )
+    )
+
+
+def _add_row(
+    state: State, cells: list[Cell], where: Where, layout: str, raw: str, *, trailing: bool = False
+) -> None:
+    """Add a row of ``cells`` (joining a waiting broken cell's first piece in front); a row
+    of more cells than any row has is prose."""
+    if len(cells) > MAX_CELLS:
+        _too_many_cells(state, raw, where)
+        return
+    row = _row(cells, where, trailing=trailing)
+    if state.wrapped:
+        row = _join_wrapped(state, row, where, trailing)
+    if row is not None:
+        state.add(row, layout)
+        state.last_row_end = (row.where.end_line or row.where.line or 1) - 1
+
+
+def _join_wrapped(state: State, row: Row | None, where: Where, trailing: bool) -> Row | None:
+    """Put the waiting piece of a broken cell in front of ``row``'s first label (or as its
+    first cell): html2text breaks a cell where the page had a line break."""
+    pieces, state.wrapped = state.wrapped, ()
+    if not isinstance(row, Row):  # (nothing to join: the pieces are prose after all)
+        for p in pieces:
+            _prose_line(state, p.raw, p.where.line or 1)
+        return row
+    first_line = pieces[0].where.line
+    frag = Cell(
+        "".join(cell_text(p.raw) for p in pieces), "\n".join(p.raw for p in pieces), Where(line=first_line)
+    )
+    cells = [*row.labels, *row.values]
+    if row.labels:
+        head = cells[0]
+        cells[0] = Cell(frag.text + head.text, frag.raw + "\n" + head.raw, frag.where)
+    else:
+        cells.insert(0, frag)
+    return _row(cells, Where(line=first_line, end_line=where.end_line or where.line), trailing=trailing)
+
+
+def _pandas_index(state: State, texts: list[str]) -> int:
+    """How many leading cells of a row are pandas' (its row number); -1 for pandas' header of
+    column numbers (``\\t0\\t1\\t2…``), which is dropped whole."""
+    expected = state.pandas_row
+    first = texts[0] if texts else ""
+    head = 0 if first else 1
+    n = len(texts) - head
+    if n >= 3 and texts[head : head + 2] == ["0", "1"] and texts[head:] == _COLUMN_NUMBERS[:n]:
+        state.pandas_row = 0 if head else None
+        return -1
+    if expected is not None and first == str(expected):
+        state.pandas_row = expected + 1
+        return 1
+    state.pandas_row = None
+    return 0
+
+
+def _split_cells(state: State, raws: list[str], line: int) -> list[Cell] | None:
+    """A one-line row's cells (pandas' index cells dropped); None for pandas' header row."""
+    where = Where(line=line)
+    cells = [Cell(cell_text(r), r, where) for r in raws]
+    drop = _pandas_index(state, [c.text for c in cells])
+    if drop < 0:
+        return None
+    return cells[drop:]
+
+
+# ---------------------------------------------------------------------------- the rules
+
+
+def blank(state: State) -> bool:
+    """An empty line, or one of spaces (and TABs, unless a TAB alone opens a cell-per-line
+    row: see :func:`_tab_alone_opens_row`): nothing to read."""
+    line = state.lines[state.i]
+    if not _is_blank(line):
+        return False
+    if _is_cell_line(line) and _tab_alone_opens_row(state):
+        return False
+    state.i += 1
+    return True
+
+
+def _tab_alone_opens_row(state: State) -> bool:
+    """A TAB alone is an empty first cell at the text's start and right after a prose block
+    (and its empty lines): Tika's empty corner cell after a table's caption.  Elsewhere it is
+    blank: Tika writes TAB-only lines between rows."""
+    return state.i == 0 or state.i == state.after_block
+
+
+def rule(state: State) -> bool:
+    """A markdown table rule (``| --- |``, ``---|---``, ``---``): dropped."""
+    line = state.lines[state.i]
+    if "\t" in line or "-" not in line or not _is_rule(line):
+        return False
+    if _is_pipe_line(line) and state.i >= state.pipe_run_end:
+        _pipe_run(state)  # (a table that opens with its rule: its rows are read as the rule says)
+    state.i += 1
+    return True
+
+
+def page_number(state: State) -> bool:
+    """A page number (``- 4 -``, ``第 4 页``, ``第4页，共9页``): dropped."""
+    line = state.lines[state.i]
+    if len(line) > 40 or not _is_plain(line) or _PAGE_NO.match(" ".join(nfkc(line).split())) is None:
+        return False
+    state.i += 1
+    return True
+
+
+def bookmark(state: State) -> bool:
+    """A line that is only ``[bookmark: …]`` artefacts: dropped."""
+    line = state.lines[state.i]
+    if "[bookmark:" not in line or not _is_plain(line) or _BOOKMARKS.match(nfkc(line)) is None:
+        return False
+    state.i += 1
+    return True
+
+
+def _pipe_run(state: State) -> None:
+    """At a run of pipe lines' first line: where it ends and whether its rows have outer pipes
+    (a rule without outer pipes, ``---|---``, is html2text's: its rows have none either)."""
+    j = state.i
+    outer = True
+    while j < len(state.lines) and _is_pipe_line(state.lines[j]):
+        if _BARE_RULE.match(state.lines[j]):
+            outer = False
+        j += 1
+    state.pipe_run_end, state.pipe_outer = j, outer
+
+
+def markdown_pipe_row(state: State) -> bool:
+    """A pipe row: ``| a | b |`` (markitdown, pandas), ``a| b| c`` (html2text, no outer pipes),
+    or ``| a，`` / ``b | 1 |``, a row whose cell broke onto the next line.
+
+    markitdown writes a cell that a merged cell spans as ``| |`` (one space) and an empty cell
+    as ``|  |``: the one-space cell is a pad.  In a table without outer pipes, a pipe that opens
+    or closes a row separates an empty cell (``| 0| 0|``)."""
+    line = state.lines[state.i]
+    first = state.i + 1
+    if _is_pipe_line(line):
+        if state.i >= state.pipe_run_end:
+            _pipe_run(state)
+        outer = state.pipe_outer
+        text, end = line, first
+    else:
+        # a row broken over two lines: opens with a pipe, ends in text; the next line ends in a pipe
+        nxt = state.at(1)
+        if "|" not in line or "\t" in line:
+            return False
+        if nxt is not None and not nxt.lstrip().startswith("|") and nxt.rstrip().endswith("|"):
+            text, end = line.strip() + nxt.strip(), first + 1
+        else:  # (a row that opens with a pipe and never closes: its cells all the same)
+            text, end = line, first
+        outer = True
+        state.pipe_run_end = -1
+    state.i = end
+    s = text.strip()
+    opens = s.startswith("|")
+    # Outer pipes come in pairs (``| a | b |``); without them, a pipe at either end separates
+    # an empty cell.  html2text ends a row in an empty cell with ``| ``: a separator, kept.
+    if outer and opens:
+        s = s[1:]
+        if s.endswith("|") and not s.endswith("\\|"):
+            s = s[:-1]
+    trailing = not (outer and opens) and s.endswith("|")
+    raws = s.split("|", MAX_CELLS)
+    where = Where(line=first, end_line=end) if end != first else Where(line=first)
+    if len(raws) > MAX_CELLS:
+        _too_many_cells(state, text, where)
+        return True
+    cells = _split_cells(state, raws, first)
+    if cells is None:
+        return True
+    if outer and opens:  # markitdown's pad where a merged cell spans: ``| |``
+        cells = [Cell(c.text, c.raw, c.where, pad=True) if c.raw == " " else c for c in cells]
+    _add_row(state, cells, where, "markdown", text, trailing=trailing)
+    return True
+
+
+def tab_separated_row(state: State) -> bool:
+    """A tab-separated row: cells between TABs, every cell kept (empty ones too, a trailing
+    TAB's: the row is ``trailing``); pandas' column numbers and row numbers dropped."""
+    line = state.lines[state.i]
+    if not _is_tsv_line(line):
+        return False
+    state.i += 1
+    raws = line.split("\t", MAX_CELLS)
+    where = Where(line=state.i)
+    if len(raws) > MAX_CELLS:
+        _too_many_cells(state, line, where)
+        return True
+    cells = _split_cells(state, raws, state.i)
+    if cells is not None:
+        _add_row(state, cells, where, "tab-separated", line, trailing=line.endswith("\t"))
+    return True
+
+
+def _continues(line: str) -> bool:
+    """Whether an untabbed line goes on with the cell above it (not a section's heading)."""
+    return "\t" not in line and not _is_blank(line) and _SECTION.match(line) is None
+
+
+def cell_per_line_row(state: State) -> bool:
+    """Cell-per-line rows: a TAB-led line per cell, up to an empty line.
+
+    A cell goes on over lines without a TAB (Tika: ``商业`` / ``企业``), also after one empty
+    line when the piece is short (``（三）`` / empty line / ``不予公开``) or the row's next cell
+    follows it.  A figure never goes on across an empty line: what follows it there is prose,
+    and the cells after that are a row of their own (but ``8`` / empty line / ``.属于…`` is one
+    label).  Where the empty line between two rows is missing, a label after a row's figures
+    opens the next row (see :func:`_cell_rows`)."""
+    lines = state.lines
+    n = len(lines)
+    line = lines[state.i]
+    if not _is_cell_line(line) or (_is_blank(line) and not _tab_alone_opens_row(state)):
+        return False
+    # each cell: its first and last line index (a cell is its lines, the first without its TAB)
+    cells: list[tuple[int, int]] = []
+    j = state.i
+    while j < n:
+        cur = lines[j]
+        if _is_cell_line(cur):
+            cells.append((j, j))
+            j += 1
+        elif cells and _continues(cur):
+            cells[-1] = (cells[-1][0], j)
+            j += 1
+        elif cells and _is_empty(cur) and _fragment_after_blank(lines, j + 1):
+            a, b = cells[-1]
+            text = cell_text(_cell_raw(lines, a, b))
+            if not text or classify(text) == "text" or lines[j + 1].lstrip()[:1] in _NUMBERING_GOES_ON:
+                cells[-1] = (a, j + 1)
+                j += 2
+                continue
+            # after a figure: the piece (and what goes on with it) is prose, up to the next cell
+            _cell_rows(state, cells)
+            cells = []
+            j += 1
+            while j < n and not _is_cell_line(lines[j]):
+                if _continues(lines[j]):
+                    _prose_line(state, lines[j], j + 1)
+                    j += 1
+                elif _is_empty(lines[j]) and _fragment_after_blank(lines, j + 1):
+                    j += 1
+                else:
+                    break
         else:
-            labels = tuple(Cell(c.text, c.raw, Where(line=c.line)) for c in ln.labels)
-            values = tuple(Cell(cell_text(c.raw), c.raw, Where(line=c.line)) for c in ln.values)
-            blocks.append(Row(labels, values, where, trailing=ln.raw.endswith("\t")))
-    return Document(tuple(blocks), "text", "+".join(sorted(layouts)) or "text", tuple(diags))
+            break
+    _cell_rows(state, cells)
+    state.i = j
+    return True
 
 
-def read(data: bytes, *, source: str = "") -> Document:
-    """UTF-8 bytes → the document model."""
-    return read_text(data.decode("utf-8-sig"))
+def _cell_raw(lines: list[str], a: int, b: int) -> str:
+    """A cell-per-line cell as printed: lines ``a`` to ``b``, the first without its TAB."""
+    return lines[a][1:] if a == b else "\n".join([lines[a][1:], *lines[a + 1 : b + 1]])
+
+
+def _is_empty(line: str) -> bool:
+    """An empty line (or one of spaces, no TAB): it ends a cell-per-line row."""
+    return _is_blank(line) and "\t" not in line
+
+
+def _fragment_after_blank(lines: list[str], k: int) -> bool:
+    """Whether line ``k``, after an empty line, goes on with the cell before the empty line:
+    a short piece, or one the row's next cell follows."""
+    if k >= len(lines) or not _continues(lines[k]):
+        return False
+    return len(lines[k].strip()) <= CONTINUATION_MAX or (k + 1 < len(lines) and lines[k + 1][:1] == "\t")
+
+
+def _cell_rows(state: State, cells: list[tuple[int, int]]) -> None:
+    """Cell-per-line cells → rows: a label after the figures opens the next row."""
+    if not cells:
+        return
+    made: list[Cell] = []
+    seen_figure = False
+    start = 0
+    for a, b in cells:
+        raw = _cell_raw(state.lines, a, b)
+        text = cell_text(raw)
+        kind = classify(text)
+        if kind == "text" and seen_figure:
+            _cell_segment(state, made[start:])
+            start, seen_figure = len(made), False
+        elif text and kind != "text":
+            seen_figure = True
+        made.append(Cell(text, raw, Where(line=a + 1, end_line=b + 1) if b != a else Where(line=a + 1)))
+    _cell_segment(state, made[start:])
+
+
+def _cell_segment(state: State, cells: list[Cell]) -> None:
+    """One cell-per-line row's cells → a row (from its first cell's line to its last's)."""
+    if not cells:
+        return
+    first = cells[0].where.line or 1
+    last = cells[-1].where.end_line or cells[-1].where.line or first
+    where = Where(line=first, end_line=last) if last != first else Where(line=first)
+    _add_row(state, cells, where, "cell-per-line", "\n".join(state.lines[first - 1 : last]))
+
+
+def wrapped_cell(state: State) -> bool:
+    """The first piece of a cell broken over two lines (html2text, a tab-separated writer that
+    keeps line breaks: ``（二）部分公开…不计`` / ``其他情形）| 5| 0…``): lines of text right
+    between two rows of one layout (pipe rows without outer pipes, tab-separated rows) wait to
+    go in front of the next row's first cell."""
+    layout = state.last_row_layout
+    if layout not in ("markdown", "tab-separated") or state.last_row_end != state.i - 1:
+        return False
+    lines = state.lines
+    line = lines[state.i]
+    if not _is_plain(line) or _SECTION.match(line):
+        return False
+    end = state.i + 1
+    if _OPENS.match(line) is None:
+        end = _block_end(state) or end
+    if end >= len(lines):
+        return False
+    nxt = lines[end]
+    if layout == "tab-separated":
+        if not _is_tsv_line(nxt):
+            return False
+    elif not _is_pipe_line(nxt) or nxt.lstrip().startswith("|") or _is_rule(nxt):
+        return False
+    state.wrapped = tuple(
+        Cell(" ".join(lines[k].split()), lines[k], Where(line=k + 1))
+        for k in range(state.i, end)
+        if not _is_blank(lines[k])
+    )
+    state.i = end
+    return True
+
+
+def heading(state: State) -> bool:
+    """A line on its own: one that opens something (a heading, a numbered item, a caption), or
+    an ordinary line that no other ordinary line follows (a paragraph).  ``#`` marks and
+    emphasis around the line are dropped."""
+    line = state.lines[state.i]
+    if not _is_plain(line) or (_OPENS.match(line) is None and _block_end(state) is not None):
+        return False
+    state.i += 1
+    _prose_line(state, line, state.i)
+    return True
+
+
+def prose(state: State) -> bool:
+    """A run of ordinary lines (none opening anything; empty lines between them allowed): one
+    prose block, its lines kept in ``Prose.lines`` and its text their texts joined by line ends
+    (page numbers and rules among them dropped)."""
+    lines = state.lines
+    end = _block_end(state)
+    if end is None:
+        state.i += 1
+        _prose_line(state, lines[state.i - 1], state.i)
+        return True
+    parts: list[Cell] = []
+    for k in range(state.i, end):
+        raw = lines[k]
+        if _is_blank(raw):
+            continue
+        norm = normalize(raw)
+        if _PAGE_NO.match(norm) or _RULE.match(norm):
+            continue
+        parts.append(Cell(norm, raw, Where(line=k + 1)))
+    while end < len(lines) and _is_empty(lines[end]):
+        end += 1
+    state.i = state.after_block = end
+    if len(parts) == 1:
+        _prose_line(state, parts[0].raw, parts[0].where.line or 1)
+    elif parts:
+        first, last = parts[0].where.line, parts[-1].where.line
+        raw = "\n".join(lines[(first or 1) - 1 : last])
+        state.add(
+            Prose("\n".join(p.text for p in parts), raw, Where(line=first, end_line=last), tuple(parts))
+        )
+    return True
+
+
+def _is_block_line(state: State, k: int) -> bool:
+    """Whether line ``k`` may be part of a prose block: a line of text that opens nothing and
+    no rule claims (the text's last line only when a line end follows it)."""
+    line = state.lines[k]
+    return (
+        _is_plain(line)
+        and _OPENS.match(line) is None
+        and (k + 1 < len(state.lines) or state.final_newline)
+        and not any(claims(line) for claims in state.claims)  # (a line a table rule reads)
+    )
+
+
+def _block_end(state: State) -> int | None:
+    """Where a prose block from the current line ends (the index after its last line), or None
+    when no block of two or more lines starts there."""
+    lines = state.lines
+    k = state.i
+    if not _is_block_line(state, k):
+        return None
+    count = 0
+    end = k
+    while k < len(lines):
+        if _is_block_line(state, k):
+            count += 1
+            k += 1
+            end = k
+        elif _is_blank(lines[k]) and "\t" not in lines[k]:
+            k += 1
+        else:
+            break
+    return end if count >= 2 else None
+
+
+def _prose_line(state: State, raw: str, line: int) -> None:
+    """One prose line: its matching text (``#`` marks and emphasis gone); nothing for a page
+    number or a rule."""
+    text = normalize(raw)
+    if text[:1] == "#":
+        text = _HEADING_MARK.sub("", text)
+    if text[:1] in ("*", "_"):
+        m = _EMPHASIS.match(text)
+        if m:
+            text = m.group(2).strip()
+    if not text or _PAGE_NO.match(text) or _RULE.match(text):
+        return
+    state.add(Prose(text, raw, Where(line=line)), "markdown" if raw.lstrip()[:1] == "#" else "")
+
+
+# ---------------------------------------------------------------------------- beyond the three layouts
+
+#: a pandoc table border (simple, multiline or plain tables): runs of dashes, one per column
+_DASHES = re.compile(r"^ *-{3,}(?: +-{3,})+ *$")
+_DASH_RUN = re.compile(r"-+")
+_WORD = re.compile(r"\S+")
+#: how far a pandoc table may run from its border to the closing one
+_TABLE_MAX_LINES = 2000
+
+
+def _display_width(text: str) -> int:
+    """How many columns ``text`` takes on a terminal: East Asian wide and full-width
+    characters two, combining marks none, the rest one."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _aligned_cells(line: str, starts: list[int]) -> list[str]:
+    """A space-aligned line's cells: each word (text between spaces) goes to the column its
+    first character stands in, counted in display columns (a Chinese character takes two)."""
+    cells = [""] * len(starts)
+    col = 0  # the display column of ``line[end]``
+    end = 0
+    for m in _WORD.finditer(line):
+        col += _display_width(line[end : m.start()])
+        k = 0
+        while k + 1 < len(starts) and col >= starts[k + 1]:
+            k += 1
+        cells[k] = f"{cells[k]} {m.group()}" if cells[k] else m.group()
+        col += _display_width(m.group())
+        end = m.end()
+    return cells
+
+
+def space_aligned_table(state: State) -> bool:
+    """A table of space-aligned columns between dash borders (pandoc's plain, simple and
+    multiline tables): the border's runs of dashes give the columns, in display columns (a
+    Chinese character is two wide).  Rows are lines, or in a table with empty lines between its
+    rows, the lines between two empty lines (a cell wrapped over them)."""
+    lines = state.lines
+    line = lines[state.i]
+    if "-" not in line or state.i < state.no_closing_border or _DASHES.match(line) is None:
+        return False
+    starts = [m.start() for m in _DASH_RUN.finditer(line)]
+    # the closing border: a border line followed by an empty line or the end
+    stop = min(len(lines), state.i + _TABLE_MAX_LINES)
+    end = None
+    j = state.i + 1
+    while j < stop and "\t" not in lines[j] and "|" not in lines[j]:
+        if _DASHES.match(lines[j]) and (j + 1 >= len(lines) or _is_blank(lines[j + 1])):
+            end = j
+            break
+        j += 1
+    if end is None:
+        state.no_closing_border = j  # (a border up to there has none either: no second look)
+        return False
+    body = [j for j in range(state.i + 1, end) if not _DASHES.match(lines[j])]
+    groups: list[list[int]] = []
+    multiline = any(_is_blank(lines[j]) for j in body[1:-1])
+    for j in body:
+        if _is_blank(lines[j]):
+            if groups and groups[-1]:
+                groups.append([])
+        elif multiline and groups:
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    for group in groups:
+        if not group:
+            continue
+        texts = [""] * len(starts)
+        for j in group:
+            for k, piece in enumerate(_aligned_cells(lines[j], starts)):
+                texts[k] = f"{texts[k]} {piece}".strip() if piece else texts[k]
+        first, last = group[0] + 1, group[-1] + 1
+        where = Where(line=first, end_line=last) if last != first else Where(line=first)
+        cells = [Cell(cell_text(t), t, Where(line=first)) for t in texts]
+        _add_row(state, cells, where, "space-aligned", "\n".join(lines[first - 1 : last]))
+    state.i = end + 1
+    return True
+
+
+#: a PDF text line that ends in figures: a label (no sentence in it), then figures apart
+_SENTENCE = re.compile(r"[。；！？;!?]|[，,].*[，,]")
+
+
+def _spaced_row_split(line: str) -> tuple[str, list[str]] | None:
+    """A line of text read as a row of space-separated figures: its label and its figures, or
+    None when it is not one (no figure at its end, a sentence for a label)."""
+    if "\t" in line or "|" in line:
+        return None
+    words = line.split()
+    k = len(words)
+    while k > 0 and classify(cell_text(words[k - 1])) == "number":
+        k -= 1
+    figures = words[k:]
+    label = "".join(words[:k])
+    if not figures or (not label and len(figures) < 2):
+        return None
+    if any(classify(cell_text(w)) != "text" for w in words[:k]):  # (a figure amid the words: prose)
+        return None
+    if len(nfkc(label)) > 40 or _SENTENCE.search(nfkc(label)):
+        return None
+    return label, figures
+
+
+def space_separated_row(state: State) -> bool:
+    """A line of a PDF's text that is a table row: a short label, then figures between spaces
+    (``规章 1 0 11``, ``447 7 0 0 0 0 454``).  The text does not say the table's columns: such a
+    row's figures may be fewer than its columns (a blank cell leaves no trace), so the document
+    says, in one diagnostic, that rows were read this way; the model decides where they go."""
+    line = state.lines[state.i]
+    split = _spaced_row_split(line)
+    if split is None:
+        return False
+    label, figures = split
+    state.i += 1
+    where = Where(line=state.i)
+    cells = ([Cell(cell_text(label), label, where)] if label else []) + [
+        Cell(cell_text(f), f, where) for f in figures
+    ]
+    _add_row(state, cells, where, "space-separated", line)
+    if not any(d.code == "space-separated-rows" for d in state.diagnostics):
+        state.diagnostics.append(
+            Diagnostic(
+                "space-separated-rows",
+                "table rows read from figures between spaces: a blank cell leaves no trace there, "
+                "so a row's figures may be fewer than its columns",
+                state.i,
+                "info",
+                raw=line[:200],
+                where=where,
+            )
+        )
+    return True
+
+
+#: a grid table's border: pandoc's ``+----+----+`` (``+====+`` under a header), w3m's box lines
+_GRID_BORDER = re.compile(r"^\s*(?:\+(?:[-=:]+\+)+|[┌├└╔╠╚┏┣┗][─━═┬┼┴╦╬╩┳╋┻]+[┐┤┘╗╣╝┓┫┛])\s*$")
+_GRID_JOINT = re.compile(r"[+┬┼┴╦╬╩┳╋┻┌├└╔╠╚┏┣┗]")
+#: a grid table row's line: it opens and closes with a cell edge
+_GRID_LINE = re.compile(r"^\s*[|│┃║].*[|│┃║]\s*$")
+_GRID_EDGE = re.compile(r"[|│┃║]")
+
+
+def grid_table(state: State) -> bool:
+    """A grid table (pandoc's grid tables, w3m's box tables): rows between border lines, a
+    cell wrapped over its row's lines joined up (each line's n-th cell goes to the n-th column:
+    the border's columns when every line has them all; a cell spanning columns shifts the
+    cells after it, and the model places them)."""
+    lines = state.lines
+    n = len(lines)
+    if _GRID_BORDER.match(lines[state.i]) is None:
+        return False
+    border = state.i
+    read_any = False
+    while True:
+        start = k = border + 1
+        while k < n and k - start < _TABLE_MAX_LINES and _GRID_LINE.match(lines[k]):
+            k += 1
+        if k == start or k >= n or _GRID_BORDER.match(lines[k]) is None:
+            break  # (no row closed by a border: what is left is for the other rules)
+        pieces = [_GRID_EDGE.split(lines[j].strip(), MAX_CELLS + 1)[1:-1] for j in range(start, k)]
+        width = max(len(p) for p in pieces)
+        texts = [" ".join(p[c].strip() for p in pieces if c < len(p) and p[c].strip()) for c in range(width)]
+        where = Where(line=start + 1, end_line=k) if k > start + 1 else Where(line=start + 1)
+        cells = [Cell(cell_text(t), t, Where(line=start + 1)) for t in texts]
+        _add_row(state, cells, where, "grid", "\n".join(lines[start:k]))
+        read_any = True
+        border = k
+    if not read_any:
+        return False
+    state.i = border + 1
+    return True
+
+
+#: The layout rules, in the order they are tried at each line.
+RULES: tuple[LayoutRule, ...] = (
+    LayoutRule("blank", blank),
+    LayoutRule("rule", rule),
+    LayoutRule("page_number", page_number),
+    LayoutRule("bookmark", bookmark),
+    # (a box table's border is a line of text: a prose block must stop before it)
+    LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None),
+    LayoutRule("markdown_pipe_row", markdown_pipe_row),
+    LayoutRule("tab_separated_row", tab_separated_row),
+    LayoutRule("cell_per_line_row", cell_per_line_row),
+    LayoutRule("wrapped_cell", wrapped_cell),
+    LayoutRule("space_aligned_table", space_aligned_table),
+    LayoutRule("heading", heading),
+    LayoutRule("prose", prose),
+)
+
+
+def with_rule(
+    new: LayoutRule,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    rules: Sequence[LayoutRule] = RULES,
+) -> tuple[LayoutRule, ...]:
+    """``rules`` with ``new`` put right before (or after) the rule named ``before`` (``after``)."""
+    if (before is None) == (after is None):
+        raise ValueError("name exactly one of before= and after=")
+    name = before if before is not None else after
+    names = [r.name for r in rules]
+    if name not in names:
+        raise ValueError(f"no layout rule named {name!r} (rules: {', '.join(names)})")
+    k = names.index(name) + (after is not None)
+    return (*rules[:k], new, *rules[k:])
+
+
+#: The rules for a PDF's text (pdfplumber's ``extract_text``): also lines that end in figures
+#: between spaces are table rows (:func:`space_separated_row`).  Not for other texts: a prose
+#: line wrapped before a number would be read as a row.
+PDF_TEXT_RULES: tuple[LayoutRule, ...] = with_rule(
+    LayoutRule("space_separated_row", space_separated_row, lambda line: _spaced_row_split(line) is not None),
+    before="heading",
+)
+
+
+# ---------------------------------------------------------------------------- entry points
+
+
+def read_text(text: str, *, rules: Sequence[LayoutRule] = RULES) -> Document:
+    """Read a converter's text, in any of the layouts above (mixed, too), into a Document."""
+    if len(text) > MAX_BYTES:
+        raise ReadError(f"the text is too long to be a report ({len(text):,} characters)")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    final_newline = text.endswith("\n")
+    rest = None
+    if len(text) > MAX_LINES and text.count("\n") > MAX_LINES:  # (no more line ends than characters)
+        lines = text.split("\n", MAX_LINES)
+        rest = lines.pop()
+    else:
+        lines = text.split("\n")
+        if final_newline:
+            lines.pop()
+    state = State(lines, final_newline=final_newline or rest is not None)
+    state.claims = tuple(r.claims for r in rules if r.claims is not None)
+    n = len(lines)
+    while state.i < n:
+        for r in rules:
+            if r.apply(state):
+                break
+        else:  # (the last rule, prose, always reads a line; a caller's list may lack it)
+            state.i += 1
+    if rest is not None:  # (kept whole in a diagnostic, never read line by line)
+        first = MAX_LINES + 1
+        last = first + rest.count("\n")
+        state.diagnostics.append(
+            Diagnostic(
+                "too-long",
+                f"the text goes on past {MAX_LINES} lines; lines {first}–{last} are not read "
+                "(kept whole in this diagnostic)",
+                first,
+                "error",
+                raw=rest,
+                where=Where(line=first, end_line=last),
+            )
+        )
+    tables = sorted(state.layouts - {""})
+    return Document(
+        tuple(state.blocks),
+        reader="text",
+        layout="+".join(tables) if tables else "text",
+        diagnostics=tuple(state.diagnostics),
+    )
+
+
+def read(data: bytes, *, source: str = "", rules: Sequence[LayoutRule] = RULES) -> Document:
+    """Read a converter's text from bytes (UTF-8, a BOM dropped) into a Document; ``source``
+    names it in errors."""
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"{source or 'the text'} is too large to be a report ({len(data):,} bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ReadError(f"{source or 'the text'} is not UTF-8 ({e.reason} at byte {e.start})") from None
+    return read_text(text, rules=rules)
