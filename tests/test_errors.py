@@ -106,7 +106,7 @@ def test_junk_after_a_valid_report_stays_linear_and_reported() -> None:
 
 
 def test_text_past_the_line_limit_is_kept_whole_in_one_diagnostic() -> None:
-    from gongkai.layout import MAX_LINES
+    from gongkai._readers.text import MAX_LINES
 
     seed = HEAD + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
     junk = "垃圾\t1\t2\n" * (MAX_LINES + 1000)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import gongkai
 from gongkai import Report, render
-from gongkai.layout import read_lines
+from gongkai._readers.text import read_text
 from tests.blocks import LAYOUTS, Layout, TableBlock, TableRow, document
 
 from .conftest import figures_of
@@ -106,10 +106,15 @@ def test_mutated_real_reports_give_report_or_parse_error(text: str) -> None:
 
 
 @given(st.one_of(st.lists(_PIECES, max_size=300).map("".join), st.sampled_from(REAL_TEXTS).flatmap(_mutated)))
-def test_a_rows_label_is_its_label_cells_joined(text: str) -> None:
-    """Diagnostics and rows name a row by ``Line.label``: it must be the label cells' text."""
-    for ln in read_lines(text):
-        assert ln.label == "|".join(c.text for c in ln.labels)
+def test_every_block_keeps_its_source_lines_in_order(text: str) -> None:
+    """Diagnostics and figures name where they stand: every block's lines lie in the text, in
+    order."""
+    last = 0
+    n = text.count("\n") + 1
+    for block in read_text(text).blocks:
+        line = block.where.line
+        assert line is not None and last <= line <= n
+        last = line
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

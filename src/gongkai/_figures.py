@@ -90,8 +90,7 @@ def cell_text(raw: str) -> str:
         text = _HTML_BITS.sub("", _HTML_BREAK.sub(" ", text))
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
-    text = _SPACE_BETWEEN_DIGITS.sub("\x00", text.strip())
-    text = "".join(text.split()).replace("\x00", " ")
+    text = " ".join("".join(part.split()) for part in _SPACE_BETWEEN_DIGITS.split(text.strip()))
     if text[:1] in ("*", "_") or text[-1:] in ("*", "_"):  # markdown emphasis around a cell
         text = text.strip("*_")
     return text.replace("|", "/") if "|" in text else text

@@ -206,7 +206,11 @@ def _row(cells: Sequence[Cell], where: Where, *, trailing: bool = False) -> Row 
     if row is None:
         return None
     values = row.values if any(c.text for c in row.values) else ()
-    return evolve(row, values=values, grid=False, trailing=trailing)
+    if not row.labels and not values:  # a row that holds nothing (an empty markdown header)
+        return None
+    # width: every cell the source row had (labels, pads, repeats, values): a row at the
+    # table's full width tells its own label pads from its blank cells
+    return evolve(row, values=values, grid=False, trailing=trailing, width=len(cells))
 
 
 def _too_many_cells(state: State, raw: str, where: Where) -> None:
