@@ -40,9 +40,12 @@ NAMES = sorted([*gongkai.variants(), *(v.name for v in EXAMPLES)])
 
 @pytest.fixture(autouse=True, scope="module")
 def _registered() -> Iterator[None]:
+    # the examples' grammars load from their package: importable while the harness runs
+    sys.path.insert(0, str(EXAMPLE))
     for v in EXAMPLES:
         gongkai.register(v)
     yield
+    sys.path.remove(str(EXAMPLE))
     from gongkai import _variants
 
     for v in EXAMPLES:

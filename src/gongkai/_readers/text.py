@@ -200,14 +200,17 @@ class LayoutRule:
 
 def _row(cells: Sequence[Cell], where: Where, *, trailing: bool = False) -> Row | None:
     """A table row's cells → a :class:`Row` (labels: the text cells before the first figure,
-    empty and repeated ones dropped; values: the cells after the last label, none when none
-    holds anything), or None for a row with nothing in it."""
+    empty and repeated ones dropped; values: the cells after the last label, blank ones too,
+    none when they are only pads), or None for a row with nothing in it."""
     row = split_row(cells, where)
     if row is None:
         return None
-    values = row.values if any(c.text for c in row.values) else ()
-    if not row.labels and not values:  # a row that holds nothing (an empty markdown header)
-        return None
+    if not any(c.text for c in row.values):
+        if not row.labels:  # a row that holds nothing (an empty markdown header)
+            return None
+        if all(c.pad for c in row.values):  # a label row (a caption, a category) and its pads
+            return evolve(row, values=(), grid=False, trailing=trailing, width=len(cells))
+    values = row.values  # blank cells are cells of the row: read as blank, not lost
     # width: every cell the source row had (labels, pads, repeats, values): a row at the
     # table's full width tells its own label pads from its blank cells
     return evolve(row, values=values, grid=False, trailing=trailing, width=len(cells))
