@@ -201,13 +201,19 @@ def _layout(report: Report, pick: Pick) -> Page:
 @dataclass(frozen=True)
 class HtmlStyle:
     """How a page is written: old IE/Word exports write uppercase tags, cells as <p><span>,
-    blank cells as &nbsp;; some sites declare GBK."""
+    blank cells as &nbsp;, label cells padded with &nbsp; and broken with <br>, a last cell's
+    colspan past the table's edge; some sites declare GBK, wrap the report in a layout table
+    and put their navigation around it."""
 
     upper: bool = False
     spans: bool = False
     blank: str = ""
     gbk: bool = False
     site: bool = False
+    breaks: bool = False
+    padding: bool = False
+    overrun: int = 0
+    layout_table: bool = False
 
 
 def html_styles() -> st.SearchStrategy[HtmlStyle]:
@@ -218,6 +224,10 @@ def html_styles() -> st.SearchStrategy[HtmlStyle]:
         blank=st.sampled_from(("", "&nbsp;", " ", "<br>")),
         gbk=st.booleans(),
         site=st.booleans(),
+        breaks=st.booleans(),
+        padding=st.booleans(),
+        overrun=st.sampled_from((0, 0, 1, 3)),
+        layout_table=st.booleans(),
     )
 
 
@@ -227,13 +237,20 @@ def to_html(page: Page, style: HtmlStyle = HtmlStyle()) -> bytes:
     def tag(name: str) -> str:
         return name.upper() if style.upper else name
 
-    def cell(c: PageCell) -> str:
+    def cell(c: PageCell, last: bool) -> str:
         attrs = ""
-        if c.colspan > 1:
-            attrs += f' colspan="{c.colspan}"' if not style.upper else f" COLSPAN={c.colspan}"
+        colspan = c.colspan + (style.overrun if last else 0)
+        if colspan > 1:
+            attrs += f' colspan="{colspan}"' if not style.upper else f" COLSPAN={colspan}"
         if c.rowspan > 1:
             attrs += f' rowspan="{c.rowspan}"' if not style.upper else f" ROWSPAN={c.rowspan}"
         text = html.escape(c.text) if c.text.strip() else style.blank
+        is_label = bool(c.text.strip()) and not any(ch.isdigit() for ch in c.text)
+        if is_label and style.breaks and len(c.text) >= 4:
+            half = len(c.text) // 2
+            text = f"{html.escape(c.text[:half])}<br>{html.escape(c.text[half:])}"
+        if c.text.strip() and style.padding:
+            text = f"&nbsp;{text}&nbsp; "
         if style.spans and c.text.strip():
             text = f'<{tag("p")} class="MsoNormal"><{tag("span")} lang="EN-US">{text}</{tag("span")}></{tag("p")}>'
         return f"<{tag('td')}{attrs}>{text}</{tag('td')}>"
@@ -246,18 +263,23 @@ def to_html(page: Page, style: HtmlStyle = HtmlStyle()) -> bytes:
     ]
     if style.site:
         out.append('<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a></div>')
+    if style.layout_table:
+        out.append('<table width="100%"><tr><td class="left">栏目</td><td class="main">')
     out.append('<div class="content">')
     for block in page.blocks:
         if isinstance(block, PageTable):
             out.append(f'<{tag("table")} border="1">')
             for row in block.rows:
-                out.append(f"<{tag('tr')}>" + "".join(cell(c) for c in row) + f"</{tag('tr')}>")
+                cells = "".join(cell(c, i == len(row) - 1) for i, c in enumerate(row))
+                out.append(f"<{tag('tr')}>{cells}</{tag('tr')}>")
             out.append(f"</{tag('table')}>")
         else:
             text, level = block
             name = f"h{min(level, 6)}" if level else "p"
             out.append(f"<{tag(name)}>{html.escape(text)}</{tag(name)}>")
     out.append("</div>")
+    if style.layout_table:
+        out.append("</td></tr></table>")
     if style.site:
         out.append('<div class="footer">版权所有 网站标识码 3501000001</div>')
     out.append(f"</{tag('body')}></{tag('html')}>")
