@@ -40,6 +40,8 @@ class PageCell:
 @dataclass
 class PageTable:
     rows: list[list[PageCell]]
+    #: the header rows (their indices): pages write them as <th> cells, some in a <thead>
+    header: tuple[int, ...] = ()
 
 
 @dataclass
@@ -58,15 +60,17 @@ def _spans(pick: Pick, n: int) -> list[int]:
     return [pick((1, 1, 1, 2)) for _ in range(n)]
 
 
-def _blocks_table(pick: Pick, spec: TableSpec, report: Report) -> PageTable:
+def _blocks_table(pick: Pick, spec: TableSpec, report: Report) -> list[PageTable]:
     """Table 二: captioned blocks, each with its header row; a block with fewer figure columns
-    than the table stretches its last cell over the rest."""
+    than the table stretches its last cell over the rest.  Some pages print each block as a
+    table of its own."""
     table = report.tables[spec.name]
     n = max(len(spec.rows[str(t)][0].columns) for b in spec.blocks for t in b["rows"])
     label = pick((1, 1, 2))
     spans = _spans(pick, n)
     width = label + sum(spans)
     full_captions = pick((True, False))
+    split = pick((False, True))
 
     def cells(texts: list[str]) -> list[PageCell]:
         out = [PageCell(texts[0], label)]
@@ -75,16 +79,20 @@ def _blocks_table(pick: Pick, spec: TableSpec, report: Report) -> PageTable:
             out.append(PageCell(text, sum(spans[i:]) if last else spans[i]))
         return out
 
-    rows: list[list[PageCell]] = []
+    tables: list[PageTable] = []
     for blk in spec.blocks:
+        if split or not tables:
+            tables.append(PageTable([]))
+        rows = tables[-1].rows
         rows.append([PageCell(str(blk["caption"]), width if full_captions else 1)])
+        tables[-1].header += (len(rows),)
         rows.append(cells([str(h) for h in blk["header"]]))
         for terminal in blk["rows"]:
             for rs in spec.rows[str(terminal)]:
                 row = table.get(rs.row)
                 values = [figure_text(row.get(c) if row else None, rs) for c in rs.columns]
                 rows.append(cells([rs.label, *values]))
-    return PageTable(rows)
+    return tables
 
 
 def _requests_table(pick: Pick, spec: TableSpec, report: Report) -> PageTable:
@@ -132,7 +140,7 @@ def _requests_table(pick: Pick, spec: TableSpec, report: Report) -> PageTable:
         values = [figure_text(row.get(c) if row else None, rs) for c in rs.columns]
         cells.extend(PageCell(v, w) for v, w in zip(values, s, strict=True))
         rows.append(cells)
-    return PageTable(rows)
+    return PageTable(rows, (0, 1, 2))
 
 
 def _appeals_table(pick: Pick, spec: TableSpec, report: Report) -> PageTable:
@@ -152,7 +160,7 @@ def _appeals_table(pick: Pick, spec: TableSpec, report: Report) -> PageTable:
         row = table.get(rs.row)
         values.extend(figure_text(row.get(c) if row else None, rs) for c in rs.columns)
     rows.append([PageCell(v, w) for v, w in zip(values, s, strict=True)])
-    return PageTable(rows)
+    return PageTable(rows, (0, 1, 2))
 
 
 @st.composite
@@ -187,7 +195,7 @@ def _layout(report: Report, pick: Pick) -> Page:
         seen.add(number)
         spec = specs[number - 1]
         if spec.blocks:
-            page.blocks.append(_blocks_table(pick, spec, report))
+            page.blocks.extend(_blocks_table(pick, spec, report))
         elif spec.label_columns > 1:
             page.blocks.append(_requests_table(pick, spec, report))
         else:
@@ -214,6 +222,8 @@ class HtmlStyle:
     padding: bool = False
     overrun: int = 0
     layout_table: bool = False
+    th: bool = False
+    thead: bool = False
 
 
 def html_styles() -> st.SearchStrategy[HtmlStyle]:
@@ -228,6 +238,8 @@ def html_styles() -> st.SearchStrategy[HtmlStyle]:
         padding=st.booleans(),
         overrun=st.sampled_from((0, 0, 1, 3)),
         layout_table=st.booleans(),
+        th=st.booleans(),
+        thead=st.booleans(),
     )
 
 
@@ -237,7 +249,7 @@ def to_html(page: Page, style: HtmlStyle = HtmlStyle()) -> bytes:
     def tag(name: str) -> str:
         return name.upper() if style.upper else name
 
-    def cell(c: PageCell, last: bool) -> str:
+    def cell(c: PageCell, last: bool, name: str) -> str:
         attrs = ""
         colspan = c.colspan + (style.overrun if last else 0)
         if colspan > 1:
@@ -253,7 +265,7 @@ def to_html(page: Page, style: HtmlStyle = HtmlStyle()) -> bytes:
             text = f"&nbsp;{text}&nbsp; "
         if style.spans and c.text.strip():
             text = f'<{tag("p")} class="MsoNormal"><{tag("span")} lang="EN-US">{text}</{tag("span")}></{tag("p")}>'
-        return f"<{tag('td')}{attrs}>{text}</{tag('td')}>"
+        return f"<{tag(name)}{attrs}>{text}</{tag(name)}>"
 
     out = [
         "<!DOCTYPE html>",
@@ -269,9 +281,17 @@ def to_html(page: Page, style: HtmlStyle = HtmlStyle()) -> bytes:
     for block in page.blocks:
         if isinstance(block, PageTable):
             out.append(f'<{tag("table")} border="1">')
-            for row in block.rows:
-                cells = "".join(cell(c, i == len(row) - 1) for i, c in enumerate(row))
+            leading = block.header == tuple(range(len(block.header))) and block.header
+            for r, row in enumerate(block.rows):
+                if style.thead and leading and r == 0:
+                    out.append(f"<{tag('thead')}>")
+                if style.thead and leading and r == len(block.header):
+                    out.append(f"</{tag('thead')}><{tag('tbody')}>")
+                name = "th" if style.th and r in block.header else "td"
+                cells = "".join(cell(c, i == len(row) - 1, name) for i, c in enumerate(row))
                 out.append(f"<{tag('tr')}>{cells}</{tag('tr')}>")
+            if style.thead and leading:
+                out.append(f"</{tag('tbody')}>")
             out.append(f"</{tag('table')}>")
         else:
             text, level = block
