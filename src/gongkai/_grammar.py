@@ -73,7 +73,7 @@ def line_of(block: Block, aliases: Mapping[str, str] | None = None) -> str:
             cells.append(head + aliases.get(c.text[len(head) :], c.text[len(head) :]))
         label = "|".join(cells)
     line = "\t" + label.replace("\t", " ").replace("\n", " ")
-    if any(c.text for c in block.values):
+    if any(c.text for c in block.values) or (block.values and not block.label):  # table 四: all blank
         line += "".join("\t" + c.text.replace("\t", " ").replace("\n", " ") for c in block.values)
     return line + "\n"
 
