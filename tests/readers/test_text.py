@@ -374,11 +374,12 @@ def test_markdown_row_broken_over_two_lines_is_joined() -> None:
 
 
 def test_cell_per_line_blank_lines_between_rows_may_hold_tabs() -> None:
-    # Tika writes TAB-only lines after the empty line that ends a row: blank lines, not cells
+    # TAB-only lines after the empty line that ends a row, before the next row's cells: that
+    # row's blank first cells (label pads here; a blank first figure in table 四), never figures
     doc = read_text("\t总计\n\t1\n\t2\n\n\t\n\t\n\t合计\n\t3\n\t4\n\n\t \n\n\t小计\n\t5\n")
     assert rows_text(doc).splitlines() == [
         "R 总计 ⇥ 1 ⇥ 2  @1-3",
-        "R 合计 ⇥ 3 ⇥ 4  @7-9",
+        "R 合计 ⇥ 3 ⇥ 4  @5-9",
         "R 小计 ⇥ 5  @13-14",
     ]
     assert [c.where.line for c in _row(doc, "合计").values] == [8, 9]
@@ -654,3 +655,10 @@ def test_any_text_reads_into_blocks_in_source_order(text: str) -> None:
     for b in doc.blocks:
         if isinstance(b, Row):
             assert b.label == "|".join(c.text for c in b.labels)
+
+
+def test_cell_per_line_a_blank_first_figure_after_the_row_gap_is_a_cell() -> None:
+    # table 四's one row of figures, its first blank: the TAB alone opens the row
+    doc = read_text("\t行政复议\n\t结果维持\n\n\t\n\t0\n\t1\n")
+    rows = [b for b in doc.blocks if isinstance(b, Row)]
+    assert [c.text for c in rows[-1].values] == ["", "0", "1"]

@@ -314,9 +314,14 @@ def blank(state: State) -> bool:
 
 def _tab_alone_opens_row(state: State) -> bool:
     """A TAB alone is an empty first cell at the text's start and right after a prose block
-    (and its empty lines): Tika's empty corner cell after a table's caption.  Elsewhere it is
-    blank: Tika writes TAB-only lines between rows."""
-    return state.i == 0 or state.i == state.after_block
+    (and its empty lines): Tika's empty corner cell after a table's caption; and after the
+    empty line between rows when a cell line follows it: the row's first cell is blank (table
+    四's first figure).  Elsewhere it is blank: Tika writes TAB-only lines between rows."""
+    i = state.i
+    if i == 0 or i == state.after_block:
+        return True
+    lines = state.lines
+    return not lines[i - 1].strip() and i + 1 < len(lines) and lines[i + 1].startswith("\t")
 
 
 def rule(state: State) -> bool:
