@@ -197,9 +197,11 @@ def _pool(
             for slot in slots:
                 if slot.ready and slot.task is None and waiting:
                     slot.send(*waiting.popleft())
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
+            if next_out in done:
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
+                continue  # the window moved: take and send more before waiting
             if exhausted and next_out == taken:
                 return
             _wait(slots, done, timeout, ctx, variant, reader)
