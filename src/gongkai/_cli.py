@@ -222,8 +222,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if args.output:
         from ._export import LONG_COLUMNS, open_writer, wide_columns
 
-        columns = list(LONG_COLUMNS) if args.long else wide_columns(
-            [args.variant] if args.variant else None, panel=args.panel
+        columns = (
+            list(LONG_COLUMNS)
+            if args.long
+            else wide_columns([args.variant] if args.variant else None, panel=args.panel)
         )
         writer, findings_writer = open_writer(args.output, columns, to=args.to, findings=True)
     try:
@@ -489,7 +491,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
                 strict=True,
                 import_paths=[FromPackageLoader("gongkai.grammars", ("",))],
             )
-        except Exception as e:  # noqa: BLE001 - Lark reports grammar problems as many kinds of error
+        except Exception as e:
             bad = True
             print(f"{name}: {type(e).__name__}: {' '.join(str(e).split())[:2000]}")
         else:
@@ -515,10 +517,14 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="SOURCE",
             help="report files (HTML, .docx, PDF, text), directories, globs; '-' for stdin",
         )
-        sp.add_argument("--files-from", metavar="LIST", help="read more paths from LIST, one a line ('-': stdin)")
+        sp.add_argument(
+            "--files-from", metavar="LIST", help="read more paths from LIST, one a line ('-': stdin)"
+        )
         sp.add_argument("--variant", default=None, help="force an edition or variant (default: detect)")
         sp.add_argument("--indent", type=int, default=2, help="JSON indent (default 2)")
-        sp.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="read with N processes (default 1)")
+        sp.add_argument(
+            "-j", "--jobs", type=int, default=1, metavar="N", help="read with N processes (default 1)"
+        )
         sp.add_argument(
             "--timeout",
             type=float,
@@ -527,7 +533,9 @@ def build_parser() -> argparse.ArgumentParser:
             help="time limit per file when reading many (default 60; 0: none)",
         )
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress line and no summary line")
-        sp.add_argument("--to", choices=FORMATS, default=None, help="table format of -o (default: from its suffix)")
+        sp.add_argument(
+            "--to", choices=FORMATS, default=None, help="table format of -o (default: from its suffix)"
+        )
 
     pp = sub.add_parser("parse", help="read reports and print them as JSON, or write a table")
     sources(pp)
@@ -543,9 +551,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="write one row per report (failures too) to .jsonl, .csv, .parquet or .xlsx",
     )
-    pp.add_argument("--long", action="store_true", help="with -o: one row per figure, with its raw text and place")
     pp.add_argument(
-        "--panel", action="store_true", help="with -o: 2019 and 2021 reports under the 2021 keys (gongkai.crosswalk)"
+        "--long", action="store_true", help="with -o: one row per figure, with its raw text and place"
+    )
+    pp.add_argument(
+        "--panel",
+        action="store_true",
+        help="with -o: 2019 and 2021 reports under the 2021 keys (gongkai.crosswalk)",
     )
     pp.add_argument("--strict", action="store_true", help="fail on any deviation from the template")
     pp.set_defaults(func=_cmd_parse)
@@ -590,7 +602,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser("render", help="rewrite a report in one clean layout")
     pr.add_argument("file", metavar="FILE", help="report file ('-' for stdin)")
-    pr.add_argument("--layout", choices=LAYOUTS, default="markdown", help="the layout to write (default markdown)")
+    pr.add_argument(
+        "--layout", choices=LAYOUTS, default="markdown", help="the layout to write (default markdown)"
+    )
     pr.add_argument("--variant", default=None, help="force an edition or variant (default: detect)")
     pr.set_defaults(func=_cmd_render)
 

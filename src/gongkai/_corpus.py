@@ -13,6 +13,7 @@ the ``spawn`` method (safe with threads and on every platform): a script that ca
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
@@ -68,7 +69,7 @@ def _format_of(item: Item) -> str | None:
     try:
         data, name = _sources.load(item[1] if isinstance(item, tuple) else item)
         return str(_sources.sniff(data, name))
-    except Exception:  # noqa: BLE001 - a file we cannot even sniff simply has no format
+    except Exception:
         return None
 
 
@@ -88,7 +89,7 @@ def read_one(item: Item, *, variant: str | None = None, reader: Reader | None = 
         report = (reader or read)(source, variant=variant)
     except (GongkaiError, OSError) as e:
         return Result(name, None, _one_line(e), _format_of(item), time.perf_counter() - start)
-    except Exception as e:  # noqa: BLE001 - see the docstring
+    except Exception as e:
         msg = f"internal error: {type(e).__name__}: {_one_line(e)}"
         return Result(name, None, msg, _format_of(item), time.perf_counter() - start)
     return Result(name, report, None, report.reader, time.perf_counter() - start)
@@ -133,10 +134,8 @@ class _Slot:
         if kill:
             self.process.kill()
         else:
-            try:
+            with contextlib.suppress(OSError):  # a worker that is gone already
                 self.conn.send(None)
-            except OSError:
-                pass
         self.process.join(5)
         if self.process.is_alive():
             self.process.kill()

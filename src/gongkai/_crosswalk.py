@@ -53,7 +53,9 @@ class Crosswalk:
         the old edition has (under their own names)."""
         new = get_variant(self.new).record_keys()
         renamed = set(self.renamed)
-        return new + [k for k in get_variant(self.old).record_keys() if k not in renamed and k not in set(new)]
+        return new + [
+            k for k in get_variant(self.old).record_keys() if k not in renamed and k not in set(new)
+        ]
 
 
 @cache

@@ -23,8 +23,9 @@ import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from importlib import import_module
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal
 
 from attrs import frozen
 
@@ -34,10 +35,6 @@ from ._errors import GongkaiError
 from ._model import Report
 from ._record import to_record
 from ._variants import Variant, get_variant, variants
-
-if TYPE_CHECKING:
-    import pandas
-    import pyarrow
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -347,12 +344,12 @@ def finding_rows(
 # Arrow and pandas
 
 
-def _pa() -> Any:
+def _pa(module: str = "pyarrow") -> Any:
+    # imported by name: pyarrow is an optional extra and ships no type information
     try:
-        import pyarrow
+        return import_module(module)
     except ImportError:
         raise GongkaiError("Arrow and Parquet output need pyarrow: pip install 'gongkai[parquet]'") from None
-    return pyarrow
 
 
 def _arrow_type(type_: ColumnType) -> Any:
@@ -368,13 +365,13 @@ def _arrow_type(type_: ColumnType) -> Any:
     }[type_]
 
 
-def arrow_schema(columns: Sequence[Column]) -> pyarrow.Schema:
+def arrow_schema(columns: Sequence[Column]) -> Any:
     """The Arrow schema of ``columns`` (every field nullable)."""
     pa = _pa()
-    return pa.schema([pa.field(c.name, _arrow_type(c.type)) for c in columns])  # type: ignore[no-any-return]
+    return pa.schema([pa.field(c.name, _arrow_type(c.type)) for c in columns])
 
 
-def schema(edition: str | None = None, *, long: bool = False, panel: bool = False) -> pyarrow.Schema:
+def schema(edition: str | None = None, *, long: bool = False, panel: bool = False) -> Any:
     """The Arrow schema of the table :func:`to_arrow` makes: for one edition or variant's
     record keys, or (``edition=None``) every known variant's; ``long=True`` for the long form."""
     if long:
@@ -388,7 +385,7 @@ def to_arrow(
     long: bool = False,
     variants: Sequence[str] | None = None,
     panel: bool = False,
-) -> pyarrow.Table:
+) -> Any:
     """Results of :func:`gongkai.read_many` (or reports) as one typed ``pyarrow.Table``.
 
     Wide by default (one row per file: provenance, then record keys); ``long=True``: one row
@@ -399,12 +396,11 @@ def to_arrow(
     sch = arrow_schema(cols)
     rows = long_rows(results, panel=panel) if long else wide_rows(results, columns=cols, panel=panel)
     batches = (_pa().RecordBatch.from_pylist(chunk, schema=sch) for chunk in _chunks(rows, 4096))
-    return _pa().Table.from_batches(list(batches), schema=sch)  # type: ignore[no-any-return]
+    return _pa().Table.from_batches(list(batches), schema=sch)
 
 
 def _pandas_type(pa_type: Any) -> Any:
-    import pandas as pd
-
+    pd = import_module("pandas")
     pa = _pa()
     if pa.types.is_integer(pa_type):
         return pd.Int64Dtype()
@@ -423,12 +419,12 @@ def to_dataframe(
     long: bool = False,
     variants: Sequence[str] | None = None,
     panel: bool = False,
-) -> pandas.DataFrame:
+) -> Any:
     """Like :func:`to_arrow`, as a pandas DataFrame: counts ``Int64`` (nullable), money
     ``decimal128(38, 6)[pyarrow]``, text ``string``.  Needs pandas and pyarrow
     (``gongkai[pandas]``)."""
     try:
-        import pandas  # noqa: F401
+        import_module("pandas")
     except ImportError:
         raise GongkaiError("DataFrames need pandas: pip install 'gongkai[pandas]'") from None
     table = to_arrow(results, long=long, variants=variants, panel=panel)
@@ -537,8 +533,7 @@ class _Parquet(TableWriter):
     def __init__(self, path: str, columns: Sequence[Column], row_group: int) -> None:
         super().__init__(columns)
         pa = _pa()
-        import pyarrow.parquet as pq
-
+        pq = _pa("pyarrow.parquet")
         self.schema = arrow_schema(columns)
         self.pa = pa
         self.writer = pq.ParquetWriter(path, self.schema)
@@ -570,7 +565,7 @@ class ExcelBook:
 
     def __init__(self, path: str) -> None:
         try:
-            import openpyxl
+            openpyxl = import_module("openpyxl")
         except ImportError:
             raise GongkaiError("Excel output needs openpyxl: pip install 'gongkai[excel]'") from None
         self.path = path
@@ -591,19 +586,17 @@ class ExcelBook:
 class _Sheet(TableWriter):
     def __init__(self, book: ExcelBook, title: str, columns: Sequence[Column]) -> None:
         super().__init__(columns)
-        from openpyxl.styles import Font, PatternFill
-
+        styles = import_module("openpyxl.styles")
+        write_only_cell = import_module("openpyxl.cell").WriteOnlyCell
         self.book = book
         self.ws = book.book.create_sheet(title)
         self.ws.freeze_panes = "B2"
-        self.fills = {k: PatternFill("solid", start_color=v, end_color=v) for k, v in _FILLS.items()}
-        from openpyxl.cell import WriteOnlyCell
-
-        self.cell = WriteOnlyCell
+        self.fills = {k: styles.PatternFill("solid", start_color=v, end_color=v) for k, v in _FILLS.items()}
+        self.cell = write_only_cell
         header = []
         for c in self.columns:
-            cell = WriteOnlyCell(self.ws, value=c.name)
-            cell.font = Font(bold=True)
+            cell = write_only_cell(self.ws, value=c.name)
+            cell.font = styles.Font(bold=True)
             header.append(cell)
         self.ws.append(header)
 
@@ -671,4 +664,3 @@ def write_rows(writer: TableWriter, rows: Iterable[Mapping[str, Any]]) -> int:
         writer.write(r)
         n += 1
     return n
-
