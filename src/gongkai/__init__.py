@@ -4,6 +4,7 @@
 >>> report = gongkai.read("report.pdf")             # doctest: +SKIP  (HTML, Word, PDF or text)
 >>> report = gongkai.parse(text)                    # doctest: +SKIP  (a converter's text)
 >>> gongkai.to_record(report)["requests.new.total"]  # doctest: +SKIP
+>>> df = gongkai.to_dataframe(gongkai.read_many(paths, jobs=2))  # doctest: +SKIP  (a corpus)
 
 The pipeline (one private module per stage): source → reader (``_readers``) → document model
 (``_document``) → grammar (``grammars/*.lark``, ``_grammar``) → model (``_build``, ``_place``,
@@ -13,9 +14,12 @@ The pipeline (one private module per stage): source → reader (``_readers``) �
 from __future__ import annotations
 
 from ._check import Finding, check
+from ._corpus import Result, read_many
+from ._crosswalk import Crosswalk, crosswalk
 from ._document import Cell, Document, Prose, Where
 from ._document import Row as DocumentRow
 from ._errors import Diagnostic, GongkaiError, ParseError, ReadError, VariantError
+from ._export import to_arrow, to_dataframe
 from ._model import Coverage, Figure, Paragraph, Report, Row, Section, Table
 from ._pipeline import parse, parse_document, read
 from ._record import to_dict, to_record
@@ -26,6 +30,7 @@ __all__ = [
     "LAYOUTS",
     "Cell",
     "Coverage",
+    "Crosswalk",
     "Diagnostic",
     "Document",
     "DocumentRow",
@@ -37,6 +42,7 @@ __all__ = [
     "Prose",
     "ReadError",
     "Report",
+    "Result",
     "Row",
     "RowSpec",
     "Section",
@@ -47,13 +53,17 @@ __all__ = [
     "Where",
     "__version__",
     "check",
+    "crosswalk",
     "detect_variant",
     "get_variant",
     "parse",
     "parse_document",
     "read",
+    "read_many",
     "register",
     "render",
+    "to_arrow",
+    "to_dataframe",
     "to_dict",
     "to_document",
     "to_record",

@@ -1,7 +1,11 @@
 """Command line (also ``python -m gongkai``):
 
-* ``gongkai parse SOURCE... [--format json|record]`` – reports as JSON (or ``-o`` a table);
+* ``gongkai parse SOURCE... [--format json|record]`` – reports as JSON, or with ``-o PATH`` one
+  typed table (JSON Lines, CSV, Parquet, Excel; ``--long``: one row per figure; ``--panel``: both
+  editions under the 2021 keys);
 * ``gongkai check SOURCE... [--previous FILE] [--format text|json]`` – the arithmetic checks;
+  ``-o PATH`` writes a verdict per report, ``--findings PATH`` every finding; reports are paired
+  with the same agency's report of the year before for X1/X2;
 * ``gongkai render FILE [--layout markdown|tab-separated|cell-per-line]`` – a report rewritten
   in one clean layout;
 * ``gongkai variants`` – the editions and regional variants gongkai knows;
@@ -10,6 +14,9 @@
 
 A SOURCE is a file (HTML, Word .docx, PDF or text, in any encoding), a directory (read
 recursively), a glob, or ``-`` for standard input; ``--files-from LIST`` adds one path per line.
+Many files are read in worker processes (``-j N``; one by default), each with a time limit
+(``--timeout``); a file that fails is a row with its error, and a summary line ends the run
+(read, read with warnings, not fully read, failed); a terminal also shows a progress line.
 
 Exit status: 0 every report read in full (and, for ``check``, consistent); 1 a rule broken;
 3 a report not fully read (a table or figures missing: see stderr); 2 a source could not be
@@ -19,23 +26,33 @@ read at all.  The worst case wins: 2, then 3, then 1.
 from __future__ import annotations
 
 import argparse
-import csv
+import functools
 import glob
+import itertools
 import json
 import os
 import sys
+import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from . import __version__
 from ._check import Finding, check
+from ._corpus import Item, Result, read_many
 from ._errors import GongkaiError
+from ._export import FORMATS
 from ._model import Report
 from ._pipeline import read
 from ._record import _jsonable, to_dict, to_record
 from ._render import LAYOUTS, render
 from ._variants import get_variant, variants
+
+if TYPE_CHECKING:
+    from ._export import Column, TableWriter
 
 __all__ = ["build_parser", "main"]
 
@@ -95,7 +112,7 @@ def _read(path: str, variant: str | None, strict: bool = False) -> Report:
     return read(path, variant=variant, strict=strict)
 
 
-def _not_fully_read(path: str, report: Report) -> None:
+def _not_fully_read(path: str, report: Report) -> str:
     parts = [
         f"{name} {t.coverage.read}/{t.coverage.expected}"
         for name, t in report.tables.items()
@@ -113,53 +130,155 @@ def _not_fully_read(path: str, report: Report) -> None:
             ],
         )
     )
-    print(f"gongkai: {path}: not fully read: {why}", file=sys.stderr)
+    return f"gongkai: {path}: not fully read: {why}"
+
+
+class _Progress:
+    """A one-line counter on stderr while files are read (a terminal only), and the summary
+    line at the end: read, read with warnings, not fully read, failed."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.live = enabled and sys.stderr.isatty()
+        self.counts = dict.fromkeys(("read", "read with warnings", "not fully read", "failed"), 0)
+        self.start = time.monotonic()
+        self.shown = 0.0
+
+    def say(self, line: str) -> None:
+        """A message on its own line (the counter is redrawn after it)."""
+        if self.live:
+            sys.stderr.write("\r\033[K")
+        print(line, file=sys.stderr)
+
+    def count(self, result: Result) -> None:
+        if result.report is None:
+            key = "failed"
+        elif result.report.read_status != "read":
+            key = "not fully read"
+        elif any(d.severity == "warning" for d in result.report.diagnostics):
+            key = "read with warnings"
+        else:
+            key = "read"
+        self.counts[key] += 1
+        now = time.monotonic()
+        if self.live and now - self.shown > 0.1:
+            self.shown = now
+            done = sum(self.counts.values())
+            rate = done / max(now - self.start, 1e-9)
+            sys.stderr.write(f"\r\033[Kgongkai: {done} files, {self.counts['failed']} failed ({rate:.1f}/s)")
+            sys.stderr.flush()
+
+    def summary(self) -> None:
+        if self.live:
+            sys.stderr.write("\r\033[K")
+        total = sum(self.counts.values())
+        parts = ", ".join(f"{n} {what}" for what, n in self.counts.items())
+        print(f"gongkai: {total} files: {parts} ({time.monotonic() - self.start:.1f} s)", file=sys.stderr)
+
+
+def _items(args: argparse.Namespace) -> Iterator[Item]:
+    """The sources as :func:`read_many` items: standard input is read here, once."""
+    for path in _sources(args):
+        if path == "-":
+            yield ("-", sys.stdin.buffer.read())
+        else:
+            yield path
+
+
+def _results(args: argparse.Namespace, strict: bool = False) -> tuple[Iterator[Result], bool] | None:
+    """Every source read, in order, and whether there is more than one (a batch); None when
+    there is no source.  A batch or ``-j N`` runs in worker processes with the time limit."""
+    items = _items(args)
+    first = list(itertools.islice(items, 2))
+    if not first:
+        return None
+    batch = len(first) > 1
+    timeout = args.timeout if args.timeout and args.timeout > 0 else None
+    jobs = max(1, args.jobs)
+    if not batch and jobs == 1:
+        timeout = None  # one file: read here (Ctrl-C stops it)
+    reader = functools.partial(read, strict=True) if strict else None
+    all_items = itertools.chain(first, items)
+    return read_many(all_items, jobs=jobs, variant=args.variant, timeout=timeout, reader=reader), batch
+
+
+def _marks(report: Report | None, findings: list[Finding], long: bool) -> dict[str, str]:
+    marks: dict[str, str] = {}
+    for f in findings:
+        if f.cell and f.severity in ("error", "warning") and marks.get(f.cell) != "error":
+            marks[f.cell] = f.severity
+    return marks
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     status = _Status()
-    paths = list(_sources(args))
-    if not paths:
+    started = _results(args, strict=args.strict)
+    if started is None:
         print("gongkai: no input files found", file=sys.stderr)
         return EXIT_FAILED
-    rows: list[dict[str, Any]] = []
-    results: list[Any] = []
-    for path in paths:
-        try:
-            report = _read(path, args.variant, args.strict)
-        except (GongkaiError, OSError) as e:
-            _fail(path, e)
-            status.failed = True
-            if args.output:
-                rows.append({"file": path, "error": " ".join(str(e).split())})
-            continue
-        if report.read_status != "read":
-            status.incomplete = True
-            _not_fully_read(path, report)
-        if args.output:
-            rows.append({"file": path, "error": None, **_jsonable(to_record(report))})
-            continue
-        out = _jsonable(to_record(report)) if args.format == "record" else to_dict(report)
-        results.append({"file": path, **out} if len(paths) > 1 else out)
+    results, batch = started
+    progress = _Progress(not args.quiet)
+    out: list[Any] = []
+    writer = findings_writer = None
+    columns: list[Column] = []
     if args.output:
-        _write_table(rows, args.output)
-    elif results:
-        data = results if len(paths) > 1 else results[0]
+        from ._export import LONG_COLUMNS, open_writer, wide_columns
+
+        columns = (
+            list(LONG_COLUMNS)
+            if args.long
+            else wide_columns([args.variant] if args.variant else None, panel=args.panel)
+        )
+        writer, findings_writer = open_writer(args.output, columns, to=args.to, findings=True)
+    try:
+        for result in results:
+            progress.count(result)
+            path, report = result.path, result.report
+            if report is None:
+                progress.say(f"gongkai: {path}: {result.error}")
+                status.failed = True
+            elif report.read_status != "read":
+                status.incomplete = True
+                progress.say(_not_fully_read(path, report))
+            if writer is not None:
+                _write_parse_rows(writer, findings_writer, result, columns, args)
+            elif report is not None:
+                data = _jsonable(to_record(report)) if args.format == "record" else to_dict(report)
+                out.append({"file": path, **data} if batch else data)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None and out:
+        data = out if batch else out[0]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=args.indent) + "\n")
+    if batch:
+        progress.summary()
     return status.code
 
 
-def _write_table(rows: list[dict[str, Any]], output: str) -> None:
-    """Rows as JSON Lines (``.jsonl``) or CSV (``.csv``), from the file name's suffix."""
-    columns: list[str] = list(dict.fromkeys(k for r in rows for k in r))
-    with open(output, "w", encoding="utf-8", newline="") as fh:
-        if output.endswith(".csv"):
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
-        else:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+def _write_parse_rows(
+    writer: TableWriter,
+    findings_writer: TableWriter | None,
+    result: Result,
+    columns: list[Column],
+    args: argparse.Namespace,
+) -> None:
+    from ._export import finding_rows, long_rows, wide_rows
+
+    findings = check(result.report) if findings_writer is not None and result.report is not None else []
+    marks = _marks(result.report, findings, args.long)
+    if args.long:
+        for row in long_rows([result], panel=args.panel):
+            writer.write(row, {"value": marks[row["key"]]} if row["key"] in marks else None)
+    else:
+        for row in wide_rows([result], columns=columns, panel=args.panel):
+            if row["error"]:
+                marks["error"] = "error"
+            elif row["read_status"] != "read":
+                marks["read_status"] = "warning"
+            writer.write(row, marks)
+    if findings_writer is not None:
+        for frow in finding_rows(result.path, result.report, findings):
+            findings_writer.write(frow, {"severity": frow["severity"]})
 
 
 def _finding_json(path: str, f: Finding) -> dict[str, Any]:
@@ -179,6 +298,20 @@ def _finding_json(path: str, f: Finding) -> dict[str, Any]:
     }
 
 
+def _agency_key(agency: str | None) -> str | None:
+    """An agency's name for pairing years: NFKC, without spaces."""
+    if not agency:
+        return None
+    return "".join(unicodedata.normalize("NFKC", agency).split()) or None
+
+
+def _slim(report: Report) -> Report:
+    """What X1 and X2 read of last year's report: its tables 二 and 三 (to keep a corpus's
+    pairs small in memory)."""
+    keep = {k: v for k, v in report.tables.items() if k in ("active", "requests")}
+    return attrs.evolve(report, sections=(), tables=keep, diagnostics=(), preamble=())
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     status = _Status()
     previous: Report | None = None
@@ -188,33 +321,37 @@ def _cmd_check(args: argparse.Namespace) -> int:
         except (GongkaiError, OSError) as e:
             _fail(args.previous, e)
             return EXIT_FAILED
-    shown: list[dict[str, Any]] = []
-    least = _SEVERITY_RANK[args.severity]
-    paths = list(_sources(args))
-    if not paths:
+    started = _results(args)
+    if started is None:
         print("gongkai: no input files found", file=sys.stderr)
         return EXIT_FAILED
-    for path in paths:
-        try:
-            report = _read(path, args.variant)
-        except (GongkaiError, OSError) as e:
-            _fail(path, e)
-            status.failed = True
-            continue
-        try:
-            findings = check(report, previous=previous)
-        except Exception as e:
-            print(
-                f"gongkai: {path}: read, but checking it failed (a bug in gongkai, please report it): "
-                f"{type(e).__name__}: {' '.join(str(e).split())}",
-                file=sys.stderr,
+    results, batch = started
+    progress = _Progress(not args.quiet)
+    tables = bool(args.output or args.findings)
+    verdicts: list[dict[str, Any]] = []
+    slims: dict[int, Report] = {}
+    shown: list[dict[str, Any]] = []
+    least = _SEVERITY_RANK[args.severity]
+    verdict_writer = findings_writer = None
+    if tables:
+        from ._export import FINDING_COLUMNS, VERDICT_COLUMNS, open_writer
+
+        if args.output:
+            verdict_writer, findings_writer = open_writer(
+                args.output, VERDICT_COLUMNS, to=args.to, sheet="verdicts", findings=not args.findings
             )
-            status.failed = True
-            continue
-        if report.read_status != "read":
-            status.incomplete = True
-            _not_fully_read(path, report)
+        if args.findings:
+            findings_writer, _ = open_writer(args.findings, FINDING_COLUMNS, sheet="findings")
+
+    def emit(path: str, report: Report | None, findings: list[Finding], prev: str | None = None) -> None:
         status.rules = status.rules or any(f.severity == "error" for f in findings)
+        if findings_writer is not None:
+            from ._export import finding_rows
+
+            for row in finding_rows(path, report, findings, prev):
+                findings_writer.write(row, {"severity": row["severity"]})
+        if tables:
+            return
         for f in findings:
             if _SEVERITY_RANK[f.severity] < least:
                 continue
@@ -223,9 +360,104 @@ def _cmd_check(args: argparse.Namespace) -> int:
             else:
                 message = f.message_en if args.lang == "en" else f.message
                 print(f"{path}:{f.line or 0}: {f.rule} {f.severity} {message}")
-    if args.format == "json":
+
+    try:
+        for index, result in enumerate(results):
+            progress.count(result)
+            path, report = result.path, result.report
+            verdict: dict[str, Any] = {"file": path, "format": result.format, "error": result.error}
+            verdicts.append(verdict)
+            if report is None:
+                progress.say(f"gongkai: {path}: {result.error}")
+                status.failed = True
+                continue
+            try:
+                findings = check(report, previous=previous)
+            except Exception as e:  # noqa: BLE001 - a bug in a check: said in one line, the run goes on
+                progress.say(
+                    f"gongkai: {path}: read, but checking it failed (a bug in gongkai, please report it): "
+                    f"{type(e).__name__}: {' '.join(str(e).split())}"
+                )
+                verdict["error"] = f"checking failed: {type(e).__name__}: {e}"
+                status.failed = True
+                continue
+            if report.read_status != "read":
+                status.incomplete = True
+                progress.say(_not_fully_read(path, report))
+            verdict.update(
+                agency=report.agency, year=report.year, edition=report.edition, read_status=report.read_status
+            )
+            _tally(verdict, findings)
+            if previous is not None:
+                verdict["previous"] = args.previous
+            elif not args.no_pairs and report.year is not None and _agency_key(report.agency):
+                slims[index] = _slim(report)
+            emit(path, report, findings, args.previous)
+        if previous is None and not args.no_pairs:
+            for index, prev_index, note in _pairs(verdicts, slims):
+                verdict = verdicts[index]
+                verdict["pairing"] = note
+                if prev_index is None:
+                    continue
+                verdict["previous"] = verdicts[prev_index]["file"]
+                x = [f for f in check(slims[index], previous=slims[prev_index]) if f.rule in ("X1", "X2")]
+                _tally(verdict, x)
+                emit(verdict["file"], slims[index], x, verdict["previous"])
+        if verdict_writer is not None:
+            for v in verdicts:
+                v["broken_rules"] = sorted(v.get("broken_rules", ()))
+                verdict_writer.write(v, _verdict_marks(v))
+    finally:
+        for w in (verdict_writer, findings_writer):
+            if w is not None:
+                w.close()
+    if args.format == "json" and not tables:
         sys.stdout.write(json.dumps(shown, ensure_ascii=False, indent=args.indent) + "\n")
+    if batch:
+        progress.summary()
     return status.code
+
+
+def _tally(verdict: dict[str, Any], findings: list[Finding]) -> None:
+    for severity, name in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
+        verdict[name] = verdict.get(name, 0) + sum(1 for f in findings if f.severity == severity)
+    broken = set(verdict.get("broken_rules", ()))
+    broken.update(f.rule for f in findings if f.severity in ("error", "warning"))
+    verdict["broken_rules"] = broken
+
+
+def _verdict_marks(v: dict[str, Any]) -> dict[str, str]:
+    marks: dict[str, str] = {}
+    if v.get("error"):
+        marks["error"] = "error"
+    if v.get("read_status") not in (None, "read"):
+        marks["read_status"] = "warning"
+    if v.get("errors"):
+        marks["errors"] = "error"
+    if v.get("warnings"):
+        marks["warnings"] = "warning"
+    return marks
+
+
+def _pairs(verdicts: list[dict[str, Any]], slims: dict[int, Report]) -> Iterator[tuple[int, int | None, str]]:
+    """Each report with the report of the year before by the same agency in the corpus:
+    (index, index of last year's report or None, a note).  Two candidates for last year are
+    ambiguous: reported, not checked."""
+    by_key: dict[tuple[str, int], list[int]] = {}
+    for index, report in slims.items():
+        key = _agency_key(report.agency)
+        if key is not None and report.year is not None:
+            by_key.setdefault((key, report.year), []).append(index)
+    for index, report in slims.items():
+        key = _agency_key(report.agency)
+        if key is None or report.year is None:
+            continue
+        found = by_key.get((key, report.year - 1), [])
+        if len(found) == 1:
+            yield index, found[0], f"paired with {report.year - 1}"
+        elif found:
+            files = ", ".join(str(verdicts[i]["file"]) for i in found)
+            yield index, None, f"ambiguous: {len(found)} reports for {report.year - 1}: {files}"
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -300,6 +532,20 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sp.add_argument("--variant", default=None, help="force an edition or variant (default: detect)")
         sp.add_argument("--indent", type=int, default=2, help="JSON indent (default 2)")
+        sp.add_argument(
+            "-j", "--jobs", type=int, default=1, metavar="N", help="read with N processes (default 1)"
+        )
+        sp.add_argument(
+            "--timeout",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="time limit per file when reading many (default 60; 0: none)",
+        )
+        sp.add_argument("-q", "--quiet", action="store_true", help="no progress line and no summary line")
+        sp.add_argument(
+            "--to", choices=FORMATS, default=None, help="table format of -o (default: from its suffix)"
+        )
 
     pp = sub.add_parser("parse", help="read reports and print them as JSON, or write a table")
     sources(pp)
@@ -309,7 +555,20 @@ def build_parser() -> argparse.ArgumentParser:
         default="json",
         help="json: the whole model; record: the flat record of docs/record.md",
     )
-    pp.add_argument("-o", "--output", metavar="PATH", help="write one row per report: .jsonl or .csv")
+    pp.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write one row per report (failures too) to .jsonl, .csv, .parquet or .xlsx",
+    )
+    pp.add_argument(
+        "--long", action="store_true", help="with -o: one row per figure, with its raw text and place"
+    )
+    pp.add_argument(
+        "--panel",
+        action="store_true",
+        help="with -o: 2019 and 2021 reports under the 2021 keys (gongkai.crosswalk)",
+    )
     pp.add_argument("--strict", action="store_true", help="fail on any deviation from the template")
     pp.set_defaults(func=_cmd_parse)
 
@@ -321,7 +580,21 @@ def build_parser() -> argparse.ArgumentParser:
         "3 a report not fully read, 2 a source could not be read.",
     )
     sources(pc)
-    pc.add_argument("--previous", metavar="FILE", default=None, help="the report of the year before (X1, X2)")
+    pc.add_argument(
+        "--previous",
+        metavar="FILE",
+        default=None,
+        help="the report of the year before, for every SOURCE (X1, X2); by default each report "
+        "is paired with the same agency's report of the year before among the SOURCEs",
+    )
+    pc.add_argument("--no-pairs", action="store_true", help="do not pair reports across years (no X1, X2)")
+    pc.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write a verdict per report (.jsonl, .csv, .parquet, .xlsx; Excel adds a findings sheet)",
+    )
+    pc.add_argument("--findings", metavar="PATH", help="write every finding to a table (.jsonl, .csv, ...)")
     pc.add_argument(
         "--format",
         choices=("text", "json"),
