@@ -373,7 +373,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 continue
             try:
                 findings = check(report, previous=previous)
-            except Exception as e:  # noqa: BLE001 - a bug in a check: said in one line, the run goes on
+            except Exception as e:
                 progress.say(
                     f"gongkai: {path}: read, but checking it failed (a bug in gongkai, please report it): "
                     f"{type(e).__name__}: {' '.join(str(e).split())}"
