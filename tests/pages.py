@@ -21,6 +21,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from gongkai import Report
+from gongkai._figures import cell_text, classify
 from gongkai._render import figure_text, to_document
 from gongkai._variants import TableSpec, get_variant
 
@@ -334,7 +335,8 @@ def to_docx(page: Page, *, headings: bool = True, split_labels: bool = False) ->
             target = grid[r][c]
             if pc.colspan > 1 or pc.rowspan > 1:
                 target = target.merge(grid[r + pc.rowspan - 1][c + pc.colspan - 1])
-            if split_labels and len(pc.text) >= 4 and not pc.text[0].isdigit() and r < 3:
+            # a label, never a figure (a figure over two paragraphs is two numbers: unreadable)
+            if split_labels and len(pc.text) >= 4 and classify(cell_text(pc.text)) == "text" and r < 3:
                 half = len(pc.text) // 2
                 target.text = pc.text[:half]
                 target.add_paragraph(pc.text[half:])

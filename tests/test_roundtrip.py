@@ -9,18 +9,20 @@ import gongkai
 from gongkai import LAYOUTS, Report, render
 from gongkai._render import Layout
 
+from .conftest import PROVENANCE
 from .noise import Noise, noises, noisy_render
 from .strategies import make_report, reports, variant_names
 
 
-def _same(parsed: Report, original: Report, text: str) -> None:
+def _same(parsed: Report, original: Report, text: str, *, noisy: bool = False) -> None:
     want = gongkai.to_record(original)
     got = gongkai.to_record(parsed)
-    # provenance differs by construction: the original was made in memory, the copy read
+    # provenance differs by construction: the original was made in memory, the copy read; a
+    # noisy converter may leave cells out (read as blank: the figures still agree, but fewer
+    # of them were read from the text, and the report says so)
+    skip = PROVENANCE if noisy else ("reader", "layout")
     diff = {
-        k: (v, got.get(k, "absent"))
-        for k, v in want.items()
-        if k not in ("reader", "layout") and got.get(k, "absent") != v
+        k: (v, got.get(k, "absent")) for k, v in want.items() if k not in skip and got.get(k, "absent") != v
     }
     assert not diff, f"figures differ (want, got): {diff}\n--- text ---\n{text}"
     assert parsed.variant == original.variant
@@ -54,7 +56,7 @@ def test_canonical_round_trip(layout: Layout, report: Report) -> None:
 @example(report=make_report(year=2022), noise=Noise(style=0, trailing_tabs=1.0, thousands=1.0))
 def test_noisy_round_trip(layout: Layout, report: Report, noise: Noise) -> None:
     text = noisy_render(report, noise, layout)
-    _same(gongkai.parse(text), report, text)
+    _same(gongkai.parse(text), report, text, noisy=True)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
