@@ -234,7 +234,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             progress.count(result)
             path, report = result.path, result.report
             if report is None:
-                progress.say(f"gongkai: {path}: {result.error}")
+                progress.say(f"gongkai: {path}: {(result.error or '').removeprefix(f'{path}: ')}")
                 status.failed = True
             elif report.read_status != "read":
                 status.incomplete = True
@@ -368,7 +368,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             verdict: dict[str, Any] = {"file": path, "format": result.format, "error": result.error}
             verdicts.append(verdict)
             if report is None:
-                progress.say(f"gongkai: {path}: {result.error}")
+                progress.say(f"gongkai: {path}: {(result.error or '').removeprefix(f'{path}: ')}")
                 status.failed = True
                 continue
             try:
