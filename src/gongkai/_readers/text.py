@@ -842,11 +842,53 @@ def grid_table(state: State) -> bool:
 
 
 #: The layout rules, in the order they are tried at each line.
+_TABLE_OPEN = re.compile(r"<\s*table\b", re.I)
+_TABLE_CLOSE = re.compile(r"<\s*/\s*table\s*>", re.I)
+
+
+def html_table(state: State) -> bool:
+    """A raw HTML table inside markdown (pandoc's gfm writes the tables it cannot draw with
+    pipes as HTML): read through the HTML reader, its spans expanded to the true grid."""
+    line = state.lines[state.i]
+    if not _TABLE_OPEN.match(line.lstrip()):
+        return False
+    depth = 0
+    j = state.i
+    while j < len(state.lines) and j - state.i < MAX_LINES:
+        depth += len(_TABLE_OPEN.findall(state.lines[j])) - len(_TABLE_CLOSE.findall(state.lines[j]))
+        if depth <= 0:
+            break
+        j += 1
+    end = min(j, len(state.lines) - 1)
+    from . import html  # the HTML reader (lxml, the extra gongkai[html])
+
+    chunk = "\n".join(state.lines[state.i : end + 1])
+    try:
+        blocks = html.read_fragment(chunk, first_line=state.i + 1)
+    except ReadError as e:  # lxml not installed: said, and the lines are read as prose
+        state.diagnostics.append(
+            Diagnostic(
+                "unread-content",
+                f"an HTML table in the text was not read: {e}",
+                state.i + 1,
+                "error",
+                raw=chunk[:200],
+                where=Where(line=state.i + 1),
+            )
+        )
+        return False
+    for block in blocks:
+        state.add(block, "html" if isinstance(block, Row) else "")
+    state.i = end + 1
+    return True
+
+
 RULES: tuple[LayoutRule, ...] = (
     LayoutRule("blank", blank),
     LayoutRule("rule", rule),
     LayoutRule("page_number", page_number),
     LayoutRule("bookmark", bookmark),
+    LayoutRule("html_table", html_table, lambda line: _TABLE_OPEN.match(line.lstrip()) is not None),
     # (a box table's border is a line of text: a prose block must stop before it)
     LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None),
     LayoutRule("markdown_pipe_row", markdown_pipe_row),
