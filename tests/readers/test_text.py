@@ -491,6 +491,7 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "rule",
         "page_number",
         "bookmark",
+        "html_table",
         "grid_table",
         "markdown_pipe_row",
         "tab_separated_row",

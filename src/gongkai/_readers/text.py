@@ -16,6 +16,7 @@ A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``.  The
 ``rule``                  a markdown table rule (``| --- | --- |``, ``---|---``): dropped
 ``page_number``           ``- 4 -``, ``第 4 页``: dropped
 ``bookmark``              a line that is only ``[bookmark: …]`` artefacts: dropped
+``html_table``            a raw HTML table inside markdown (pandoc gfm): read by the HTML reader
 ``grid_table``            a grid table (pandoc ``+---+``, w3m ``┌──┬──┐``): a row between borders
 ``markdown_pipe_row``     a pipe row, also html2text's without outer pipes, also one whose cell
                           broke onto the next line
