@@ -94,7 +94,7 @@ def read(data: bytes, *, source: str = "") -> Document:
     blocks, diagnostics = _report_content(reader.blocks, reader.markers)
     if not blocks:
         raise ReadError("an HTML page with no text", source=source)
-    return Document(tuple(blocks), reader="html", layout="html", diagnostics=tuple(diagnostics))
+    return Document(tuple(blocks), reader="html", layout="grid", diagnostics=tuple(diagnostics))
 
 
 def read_fragment(html: str, *, first_line: int = 1, first_table: int = 1) -> list[Block]:
