@@ -187,7 +187,9 @@ def read(data: bytes, *, source: str = "") -> Document:
                     where=Where(page=page.number),
                 )
             )
-    return Document(tuple(_blocks(pages, diagnostics)), reader="pdf", layout="grid", diagnostics=tuple(diagnostics))
+    return Document(
+        tuple(_blocks(pages, diagnostics)), reader="pdf", layout="grid", diagnostics=tuple(diagnostics)
+    )
 
 
 @contextmanager
