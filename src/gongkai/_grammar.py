@@ -86,6 +86,9 @@ class BlockLexer(Lexer):
     terminal a line matches, best first, for the parser driver to try in turn.
     """
 
+    #: Lark's custom-lexer interface 1: :meth:`lex` gets the lexer state and the parser state
+    __future_interface__ = 1
+
     def __init__(self, lexer_conf: object) -> None:
         # Lark hands a custom lexer its configuration, whose ``terminals`` are the grammar's
         self._rank(list(getattr(lexer_conf, "terminals", ())))
