@@ -918,13 +918,13 @@ def _x3(report: Report, variant: Variant) -> list[Finding]:
     # what each kind of quote is compared with: keys, cells, lines and sums, once per report
     compared: dict[
         tuple[str, bool],
-        tuple[tuple[str, ...], tuple[int | None, ...], list[tuple[str, list[_Cell], Value]], tuple[str, ...]],
+        tuple[tuple[str, ...], tuple[int | None, ...], list[tuple[str, str, Value]], tuple[str, ...]],
     ] = {}
     for kind, options in _x3_options(rcells, acells).items():
         keys = tuple(dict.fromkeys(c.key for _, cs in options for c in cs))
         cells = {c.key: c for _, cs in options for c in cs}
         lines = tuple(cells[k].line for k in keys)
-        sums = [(name, cs, _sum(cs)) for name, cs in options]
+        sums = [(name, " + ".join(c.key for c in cs), _sum(cs)) for name, cs in options]
         blank = tuple(k for k in keys if cells[k].value is None)
         compared[kind] = (keys, lines, [s for s in sums if s[2] is not None], blank)
     for q in quotes:
@@ -959,8 +959,7 @@ def _x3(report: Report, variant: Variant) -> list[Finding]:
                 "X3",
                 "warning",
                 f"{quoted}为{q.value}件，而表格中{name}为{expected}件。",
-                f"Section 一 quotes {q.value} ({q.kind}), but the table gives {expected} "
-                f"({' + '.join(c.key for c in used)}).",
+                f"Section 一 quotes {q.value} ({q.kind}), but the table gives {expected} ({used}).",
                 keys,
                 expected,
                 q.value,
