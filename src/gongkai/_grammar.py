@@ -138,7 +138,13 @@ class BlockLexer(Lexer):
         return m.lastgroup if m is not None else None
 
     def lex(self, lexer_state: LexerState, parser_state: object) -> Iterator[Token]:
-        """One token per line of ``lexer_state``'s text, of the best terminal it matches."""
+        """One token per line of ``lexer_state``'s text, of the best terminal it matches.
+
+        Lark's interface for a custom lexer.  It does not know the parser's state, so a line
+        that fits several terminals gets the best one of all, and :meth:`Lark.parse` may then
+        fail where the template allows the line: gongkai parses with :func:`parse_blocks`,
+        which picks each line's terminal among those the parser's state accepts.
+        """
         text = str(lexer_state.text.text) if hasattr(lexer_state.text, "text") else str(lexer_state.text)
         for number, line in enumerate(text.splitlines(keepends=True), 1):
             found = self.candidates(line)
