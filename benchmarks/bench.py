@@ -44,11 +44,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.strategies: the project's own report generator
 
+import lark  # noqa: E402
 from tests.strategies import make_report  # noqa: E402
 
 import gongkai  # noqa: E402
 from gongkai._build import build_report  # noqa: E402
-from gongkai._grammar import line_of, parse_blocks  # noqa: E402
+from gongkai._document import Cell, Where  # noqa: E402
+from gongkai._grammar import line_of, parse_blocks, parser_for  # noqa: E402
 from gongkai._readers import read_document  # noqa: E402
 from gongkai._readers import text as text_reader  # noqa: E402
 from gongkai._variants import detect_variant  # noqa: E402
@@ -107,6 +109,47 @@ def pipeline(text: str) -> float:
     report = gongkai.parse(text)
     gongkai.check(report)
     gongkai.to_record(report)
+    return clock() - t0
+
+
+def objects(report: gongkai.Report) -> float:
+    """Seconds to make, for every figure of ``report``, the three objects the design asks for
+    and nothing else: the reader's :class:`Where` and :class:`Cell` and the model's
+    :class:`gongkai.Figure` (frozen attrs classes).  No pipeline with that model can be faster;
+    the benchmark prints it as a floor of its own next to the regex floor."""
+    t0 = clock()
+    made_objects(report)
+    return clock() - t0
+
+
+def made_objects(report: gongkai.Report) -> list[object]:
+    """A :class:`Where`, :class:`Cell` and :class:`gongkai.Figure` for every figure of ``report``."""
+    figures = [f for t in report.tables.values() for r in t.rows for f in r.figures]
+    out: list[object] = []
+    for i, f in enumerate(figures):
+        where = Where(line=i)
+        out.append(Cell(f.raw, f.raw, where))
+        out.append(gongkai.Figure(f.column, f.value, f.raw, i, f.kind, where=where))
+    return out
+
+
+def terminals_of(text: str) -> tuple[Any, list[tuple[str, str]]]:
+    """The variant of ``text`` and the terminals its parse read, in order (for :func:`lark_feed`)."""
+    lines = [line_of(b) for b in text_reader.read_text(text).blocks]
+    variant = detect_variant("".join(lines))
+    tree, _ = parse_blocks(variant, lines)
+    return variant, [(t.type, str(t)) for t in tree.scan_values(lambda v: isinstance(v, lark.Token))]
+
+
+def lark_feed(variant: Any, terminals: Sequence[tuple[str, str]]) -> float:
+    """Seconds for Lark's LALR parser to take a report's tokens when their terminals are already
+    known: no lexing, no error recovery, just Lark's own parse (a floor of the grammar stage)."""
+    parser = parser_for(variant)
+    t0 = clock()
+    state = parser.parse_interactive(None)
+    for i, (name, value) in enumerate(terminals, 1):
+        state.feed_token(lark.Token(name, value, line=i, column=1))
+    state.feed_eof()
     return clock() - t0
 
 
@@ -234,18 +277,26 @@ def measure_texts(named: Sequence[tuple[str, str]], reps: int, floor_inner: int)
     """Floor, the public pipeline and its stages on each text, interleaved over ``reps`` rounds."""
     for _, text in named:
         pipeline(text)  # the grammars built, the variants loaded
-    samples: list[tuple[list[float], list[float], list[dict[str, float]]]] = [([], [], []) for _ in named]
+    reports = [gongkai.parse(text) for _, text in named]
+    terminals = [terminals_of(text) for _, text in named]
+    samples: list[tuple[list[float], list[float], list[dict[str, float]], list[float], list[float]]] = [
+        ([], [], [], [], []) for _ in named
+    ]
     for _ in range(reps):
-        for (_, text), (fl, pi, st) in zip(named, samples, strict=True):
+        for (_, text), report, terms, (fl, pi, st, ob, lk) in zip(
+            named, reports, terminals, samples, strict=True
+        ):
             fl.append(floor(text, floor_inner))
             pi.append(pipeline(text))
             st.append(staged(text))
+            ob.append(objects(report))
+            lk.append(lark_feed(*terms))
     rows = []
-    for (name, text), (fl, pi, st) in zip(named, samples, strict=True):
-        f, p = median_ms(fl), median_ms(pi)
+    for (name, text), (fl, pi, st, ob, lk) in zip(named, samples, strict=True):
+        f, p, o, k = median_ms(fl), median_ms(pi), median_ms(ob), median_ms(lk)
         rows.append(
             {"name": name, "kb": mb(text) * 1e3, "floor_ms": f, "pipeline_ms": p, "ratio": p / f}
-            | {"stages_ms": stage_medians(st)}
+            | {"objects_ms": o, "lark_ms": k, "floors_ratio": (o + k) / f, "stages_ms": stage_medians(st)}
         )
     return rows
 
@@ -254,6 +305,8 @@ def summed(name: str, rows: Sequence[Json]) -> Json:
     """Several texts' rows as one: the medians summed, the ratio of the sums."""
     f = sum(r["floor_ms"] for r in rows)
     p = sum(r["pipeline_ms"] for r in rows)
+    o = sum(r["objects_ms"] for r in rows)
+    k = sum(r["lark_ms"] for r in rows)
     stages = {k: sum(r["stages_ms"][k] for r in rows) for k in rows[0]["stages_ms"]}
     return {
         "name": name,
@@ -261,6 +314,9 @@ def summed(name: str, rows: Sequence[Json]) -> Json:
         "floor_ms": f,
         "pipeline_ms": p,
         "ratio": p / f,
+        "objects_ms": o,
+        "lark_ms": k,
+        "floors_ratio": (o + k) / f,
         "stages_ms": stages,
     }
 
@@ -362,6 +418,8 @@ def measure_hostile(seed: str, reps: int) -> list[Json]:
         stages = stage_medians(samples[name])
         total = sum(stages.values())
         peak = peak_memory(lambda text=text: staged(text, render=True))  # type: ignore[misc]
+        report = gongkai.parse(text)
+        least = peak_memory(lambda report=report: made_objects(report))  # type: ignore[misc]
         size = mb(text)
         rows.append(
             {
@@ -372,6 +430,7 @@ def measure_hostile(seed: str, reps: int) -> list[Json]:
                 "s_per_mb": total / 1e3 / size,
                 "peak_mib": peak / 2**20,
                 "peak_x_input": peak / (size * 1e6),
+                "objects_x_input": least / (size * 1e6),
             }
         )
         log(
@@ -523,7 +582,17 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def text_rows_table(rows: Sequence[Json]) -> str:
     return table(
-        ("texts", "KB", "floor ms", "pipeline ms", "×floor", *(f"{s} ms" for s in STAGES)),
+        (
+            "texts",
+            "KB",
+            "floor ms",
+            "pipeline ms",
+            "×floor",
+            "objects ms",
+            "Lark ms",
+            "both ×floor",
+            *(f"{s} ms" for s in STAGES),
+        ),
         [
             (
                 r["name"],
@@ -531,6 +600,9 @@ def text_rows_table(rows: Sequence[Json]) -> str:
                 r["floor_ms"],
                 r["pipeline_ms"],
                 r["ratio"],
+                r["objects_ms"],
+                r["lark_ms"],
+                r["floors_ratio"],
                 *(r["stages_ms"][s] for s in STAGES),
             )
             for r in rows
@@ -592,7 +664,17 @@ def print_results(res: Json) -> None:
         print("## Hostile inputs (parse + check + to_record + render)\n")
         print(
             table(
-                ("input", "MB", "total ms", "s/MB", "peak MiB", "peak ×input", *STAGES, "render"),
+                (
+                    "input",
+                    "MB",
+                    "total ms",
+                    "s/MB",
+                    "peak MiB",
+                    "peak ×input",
+                    "figures' objects ×input",
+                    *STAGES,
+                    "render",
+                ),
                 [
                     (
                         r["name"],
@@ -601,6 +683,7 @@ def print_results(res: Json) -> None:
                         r["s_per_mb"],
                         r["peak_mib"],
                         r["peak_x_input"],
+                        r["objects_x_input"],
                         *(r["stages_ms"][k] for k in (*STAGES, "render")),
                     )
                     for r in res["hostile"]

@@ -815,13 +815,13 @@ class _Prose:
         """The source line of the character at ``pos``."""
         return (self.lines[self._at(pos)] or 0) if self.lines else 0
 
-    def topic(self, pos: int) -> str:
-        """The topic (sub-item heading and paragraph) of the character at ``pos``."""
+    def about(self, pos: int, word: str) -> bool:
+        """Whether the topic of the character at ``pos`` (its sub-item heading and its
+        paragraph) holds ``word``."""
         if not self.texts:
-            return ""
+            return False
         k = self._at(pos)
-        item = self.texts[self.items[k]] if self.items[k] >= 0 else ""
-        return f"{item}\n{self.texts[k]}"
+        return word in self.texts[k] or (self.items[k] >= 0 and word in self.texts[self.items[k]])
 
 
 def _squeeze(text: str) -> str:
@@ -853,6 +853,9 @@ def _quotes(report: Report) -> list[_Quote]:
     found: dict[tuple[int, int], _Quote] = {}
 
     def add(kind: Literal["requests", "review", "litigation"], m: re.Match[str], verb: str) -> None:
+        span = m.span("n")
+        if span in found:  # the same figure, quoted by an earlier pattern
+            return
         digits = m.group("n").replace(",", "")
         if len(digits) > _MAX_DIGITS:
             return
@@ -863,14 +866,13 @@ def _quotes(report: Report) -> list[_Quote]:
         if kind == "requests":
             # a request for information disclosure: said so in the quote, or a bare count of
             # 申请 in the paragraph about 依申请公开 (not 受理行政许可申请…)
-            if "公开" not in m.group(0) and not (len(gaps) <= 2 and "依申请" in prose.topic(m.start())):
+            if "公开" not in m.group(0) and not (len(gaps) <= 2 and prose.about(m.start(), "依申请")):
                 return
         elif "公开" not in _sentence(text, m.start(), m.end()):
             return
         if (kind == "review" and "诉讼" in gaps) or (kind == "litigation" and "复议" in gaps):
             return
-        span = m.span("n")
-        found.setdefault(span, _Quote(kind, verb, int(digits), prose.line(span[0]), m.group(0)))
+        found[span] = _Quote(kind, verb, int(digits), prose.line(span[0]), m.group(0))
 
     for pattern in _REQUESTS:
         for m in pattern.finditer(text):
@@ -916,13 +918,13 @@ def _x3(report: Report, variant: Variant) -> list[Finding]:
     # what each kind of quote is compared with: keys, cells, lines and sums, once per report
     compared: dict[
         tuple[str, bool],
-        tuple[tuple[str, ...], tuple[int | None, ...], list[tuple[str, list[_Cell], Value]], tuple[str, ...]],
+        tuple[tuple[str, ...], tuple[int | None, ...], list[tuple[str, str, Value]], tuple[str, ...]],
     ] = {}
     for kind, options in _x3_options(rcells, acells).items():
         keys = tuple(dict.fromkeys(c.key for _, cs in options for c in cs))
         cells = {c.key: c for _, cs in options for c in cs}
         lines = tuple(cells[k].line for k in keys)
-        sums = [(name, cs, _sum(cs)) for name, cs in options]
+        sums = [(name, " + ".join(c.key for c in cs), _sum(cs)) for name, cs in options]
         blank = tuple(k for k in keys if cells[k].value is None)
         compared[kind] = (keys, lines, [s for s in sums if s[2] is not None], blank)
     for q in quotes:
@@ -957,8 +959,7 @@ def _x3(report: Report, variant: Variant) -> list[Finding]:
                 "X3",
                 "warning",
                 f"{quoted}为{q.value}件，而表格中{name}为{expected}件。",
-                f"Section 一 quotes {q.value} ({q.kind}), but the table gives {expected} "
-                f"({' + '.join(c.key for c in used)}).",
+                f"Section 一 quotes {q.value} ({q.kind}), but the table gives {expected} ({used}).",
                 keys,
                 expected,
                 q.value,

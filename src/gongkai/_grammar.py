@@ -25,6 +25,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 from lark.lexer import Lexer, LexerState, TerminalDef
 from lark.load_grammar import FromPackageLoader
+from lark.parsers.lalr_interactive_parser import InteractiveParser  # documented: Lark.parse_interactive
 
 from ._document import Block, Prose
 from ._variants import Variant
@@ -86,6 +87,9 @@ class BlockLexer(Lexer):
     terminal a line matches, best first, for the parser driver to try in turn.
     """
 
+    #: Lark's custom-lexer interface 1: :meth:`lex` gets the lexer state and the parser state
+    __future_interface__ = 1
+
     def __init__(self, lexer_conf: object) -> None:
         # Lark hands a custom lexer its configuration, whose ``terminals`` are the grammar's
         self._rank(list(getattr(lexer_conf, "terminals", ())))
@@ -102,9 +106,11 @@ class BlockLexer(Lexer):
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             (t.name, re.compile(t.pattern.to_regexp(), _flags(t.pattern.flags))) for _, t in ranked
         ]
-        # per set of terminals a parser state acts on, one pattern of them all, best first (as
-        # Lark's contextual lexer has a lexer per parser state): bounded by the grammar's states
-        self._contextual: dict[tuple[str, ...], re.Pattern[str]] = {}
+        # per parser state, one pattern of the terminals it acts on, best first (as Lark's
+        # contextual lexer has a lexer per parser state).  A state's choices are one dict of the
+        # parse table for the parser's lifetime, so it is known by its identity (and kept alive
+        # next to its pattern); bounded by the number of the grammar's states.
+        self._contextual: dict[int, tuple[Mapping[str, object], re.Pattern[str]]] = {}
 
     def candidates(self, line: str, among: Container[str] | None = None) -> list[str]:
         """The terminals ``line`` matches as a whole, best first (only those ``among``, if given)."""
@@ -116,23 +122,29 @@ class BlockLexer(Lexer):
 
     def best(self, line: str, among: Mapping[str, object]) -> str | None:
         """The best terminal among ``among`` (a parser state's choices) that ``line`` matches."""
-        key = tuple(among)
-        pattern = self._contextual.get(key)
-        if pattern is None:
-            wanted = set(key)
-            pattern = self._contextual[key] = re.compile(
+        known = self._contextual.get(id(among))
+        if known is None or known[0] is not among:
+            pattern = re.compile(
                 "|".join(
                     f"(?P<{name}>{p.pattern})"
                     for name, p in self.patterns
-                    if name in wanted and not p.flags & ~re.U
+                    if name in among and not p.flags & ~re.U
                 )
                 or "(?!)"
             )
+            known = self._contextual[id(among)] = (among, pattern)
+        pattern = known[1]
         m = pattern.fullmatch(line)
         return m.lastgroup if m is not None else None
 
     def lex(self, lexer_state: LexerState, parser_state: object) -> Iterator[Token]:
-        """One token per line of ``lexer_state``'s text, of the best terminal it matches."""
+        """One token per line of ``lexer_state``'s text, of the best terminal it matches.
+
+        Lark's interface for a custom lexer.  It does not know the parser's state, so a line
+        that fits several terminals gets the best one of all, and :meth:`Lark.parse` may then
+        fail where the template allows the line: gongkai parses with :func:`parse_blocks`,
+        which picks each line's terminal among those the parser's state accepts.
+        """
         text = str(lexer_state.text.text) if hasattr(lexer_state.text, "text") else str(lexer_state.text)
         for number, line in enumerate(text.splitlines(keepends=True), 1):
             found = self.candidates(line)
@@ -170,6 +182,21 @@ def _lexer_for(variant: Variant) -> BlockLexer:
     return BlockLexer.of(parser_for(variant))
 
 
+def _fed(
+    state: InteractiveParser, terminal: str, line: str, index: int
+) -> tuple[InteractiveParser | None, tuple[str, ...]]:
+    """``state`` after the token, or None and what the state expected instead.
+
+    The token is fed to a copy: one the state cannot take after all leaves the parse as it was.
+    """
+    trial = state.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]  # lark: unannotated
+    try:
+        trial.feed_token(Token(terminal, line, line=index + 1, column=1))
+    except UnexpectedInput as e:
+        return None, tuple(sorted(getattr(e, "expected", ()) or ()))
+    return trial, ()
+
+
 def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], list[Skipped]]:
     """Parse the blocks' line forms (:func:`line_of`); return the tree and the skipped blocks.
 
@@ -180,29 +207,25 @@ def parse_blocks(variant: Variant, lines: Sequence[str]) -> tuple[Tree[Token], l
     state = parser.parse_interactive(None)
     skipped: list[Skipped] = []
     for index, line in enumerate(lines):
-        # the terminals the line matches, among those the parser's state can act on
+        # the best terminal the line matches among those the parser's state can act on
         accepted = state.choices()  # type: ignore[no-untyped-call]  # lark's API, unannotated
         best = lexer.best(line, accepted)
-        # the best terminal first; the others only when the state cannot take it after all
-        found = [best] if best is not None else lexer.candidates(line, accepted)
         expected: tuple[str, ...] = ()
-        tried: set[str] = set()
-        while found:
-            terminal = found.pop(0)
-            tried.add(terminal)
-            # tried on a copy: a token the state cannot take after all (LALR may reduce
-            # before it sees that) leaves the parse as it was
-            trial = state.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
-            try:
-                trial.feed_token(Token(terminal, line, line=index + 1, column=1))
-            except UnexpectedInput as e:
-                if not expected:
-                    expected = tuple(sorted(getattr(e, "expected", ()) or ()))
-                if not found:
-                    found = [t for t in lexer.candidates(line, accepted) if t not in tried]
+        if best is not None:
+            fed, expected = _fed(state, best, line, index)
+            if fed is not None:
+                state = fed
                 continue
-            state = trial
-            break
+        # the best one failed after all (LALR may see that only after reducing), or the line
+        # matches none: the line's other terminals, then skip it
+        for terminal in lexer.candidates(line, accepted):
+            if terminal == best:
+                continue
+            fed, why = _fed(state, terminal, line, index)
+            if fed is not None:
+                state = fed
+                break
+            expected = expected or why
         else:
             if not expected:
                 expected = tuple(sorted(t for t in accepted if t.isupper()))

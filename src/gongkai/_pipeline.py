@@ -12,7 +12,7 @@ import os
 from typing import BinaryIO
 
 from ._build import build_report
-from ._document import Document, Prose
+from ._document import Document, Prose, Row
 from ._errors import ParseError, VariantError
 from ._grammar import GrammarFailure, line_of, parse_blocks
 from ._model import Report
@@ -77,7 +77,10 @@ def parse_document(document: Document, *, variant: str | None = None, strict: bo
         v = detect_variant("".join(lines))
     aliases = v.aliases
     if aliases:  # other labels for the variant's rows: read as the rows they stand for
-        lines = [line_of(b, aliases) for b in document.blocks]
+        lines = [
+            line_of(b, aliases) if isinstance(b, Row) else line
+            for b, line in zip(document.blocks, lines, strict=True)
+        ]
     try:
         tree, skipped = parse_blocks(v, lines)
     except GrammarFailure as e:

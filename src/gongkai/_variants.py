@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, cached_property
 from importlib import metadata, resources
 from typing import Any
 
@@ -189,10 +189,10 @@ class Variant:
         """Every figure's record key for this variant, in printed order."""
         return [key for t in self.tables for key in t.record_keys()]
 
-    @property
+    @cached_property
     def aliases(self) -> dict[str, str]:
         """Other labels real reports print for a row (``aliases`` in the data) → the row's own
-        label, in the matching form of a label cell."""
+        label, in the matching form of a label cell (worked out once per variant)."""
         from ._figures import cell_text
 
         return {
