@@ -233,6 +233,26 @@ def test_fragment_without_html_or_body() -> None:
     assert lines == [1, 3, 4, 6, 6, 7]
 
 
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_lines_are_the_lines_an_editor_shows(line_end: str) -> None:
+    page = line_end.join(
+        ["<html><body>", "<p>标题</p>", "<table>", "<tr>", "<td>行政许可</td>", "<td", ">12</td></tr>"]
+    )
+    document = html.read(page.encode())
+    title, row = document.blocks
+    assert isinstance(row, Row)
+    # a cell's line is where its start tag ends (where its text begins)
+    assert (title.where.line, row.labels[0].where.line, row.values[0].where.line) == (2, 5, 7)
+
+
+def test_a_line_past_the_parsers_count_is_unknown_not_wrong() -> None:
+    # libxml2 keeps lines in 16 bits: from line 65535 on it says 65535
+    page = "<html><body>" + "\n" * 70_000 + "<table><tr><td>行政许可</td><td>12</td></tr></table>"
+    [row] = html.read(page.encode()).blocks
+    assert isinstance(row, Row)
+    assert row.values[0].where.line is None and row.values[0].where.cell == 2
+
+
 def test_read_fragment_counts_from_the_given_line_and_table() -> None:
     blocks = html.read_fragment(
         "<table>\n<tr><td>行政许可</td><td>12</td></tr></table>", first_line=40, first_table=3
