@@ -1,24 +1,23 @@
-"""Test-side blocks of a report: headings, paragraphs and tables with each row's kind and
-variant rows, for the generators of noisy converter text (tests/noise.py, tests/test_fuzz.py).
+"""Test-side blocks of a report: headings, paragraphs and tables with each row's kind, for the
+generators of noisy converter text (tests/noise.py, tests/test_fuzz.py).
 
-gongkai itself renders through the document model (gongkai.to_document); these blocks carry
-what the noise generators need on top (a row's kind: caption, header or data; its RowSpecs).
+They are gongkai's own document model of the report (:func:`gongkai.to_document`, what
+:func:`gongkai.render` writes), regrouped: a table's rows as one block, each row told a caption,
+a header or a data row, its cells as text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Literal
 
 from attrs import frozen
 
-from gongkai import Report, RowSpec, Table, TableSpec, Variant, get_variant
-from gongkai._figures import normalize
-from gongkai._render import LAYOUTS, Layout, figure_text
+from gongkai import Report, TableSpec, get_variant, to_document
+from gongkai._document import Prose, Row
+from gongkai._render import LAYOUTS, Layout
 
 __all__ = ["LAYOUTS", "Heading", "Layout", "TableBlock", "TableRow", "Text", "document", "table_lines"]
-
-_NUMERALS = "一二三四五六"
 
 
 @frozen
@@ -40,14 +39,12 @@ class Text:
 class TableRow:
     """One table row as cells: label cells (left-padded to the table's label columns), values.
 
-    ``kind`` is ``"caption"`` (table 二's 第二十条第（x）项), ``"header"`` or ``"data"``;
-    ``specs`` are the variant rows whose figures ``values`` holds (empty for other kinds).
+    ``kind`` is ``"caption"`` (table 二's 第二十条第（x）项), ``"header"`` or ``"data"``.
     """
 
     labels: tuple[str, ...]
     values: tuple[str, ...]
     kind: Literal["caption", "header", "data"] = "data"
-    specs: tuple[RowSpec, ...] = ()
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -90,84 +87,34 @@ def table_lines(block: TableBlock, layout: Layout) -> Iterator[str]:
 def document(report: Report) -> list[Block]:
     """The report as layout-independent blocks: title, headings, paragraphs, tables."""
     variant = get_variant(report.variant or report.edition)
+    # to_document numbers the report's tables in printed order, sections first
+    specs = [
+        spec
+        for number in range(1, len(variant.section_titles) + 1)
+        for spec in variant.tables_in_section(number)
+        if report.tables.get(spec.name) is not None
+    ]
     blocks: list[Block] = []
-    title = report.title
-    if title is None and report.agency and report.year is not None:
-        title = f"{report.agency}{report.year}年政府信息公开工作年度报告"
-    if title:
-        blocks.append(Heading(_one_line(title), 1))
-    title_key = _key(title or "")
-    for p in report.preamble:
-        text = _one_line(p.text)
-        # the title (or a piece of a title split over lines) is already written
-        if text and not (title_key and _key(text) in title_key):
-            blocks.append(Text(text))
-    for number in range(1, 7):
-        blocks.append(Heading(_section_heading(variant, number), 2))
-        section = report.section(number)
-        if section is not None:
-            blocks.extend(Text(t) for t in (_one_line(p.text) for p in section.paragraphs) if t)
-        spec = variant.table_in_section(number)
-        if spec is not None:
-            table = report.tables.get(spec.name)
-            if isinstance(table, Table):
-                blocks.append(_table_block(spec, table))
+    rows: list[Row] = []
+    for item in (*to_document(report).blocks, None):
+        if rows and not (isinstance(item, Row) and item.table == rows[0].table):
+            blocks.append(_table_block(specs[(rows[0].table or 0) - 1], rows))
+            rows = []
+        if isinstance(item, Row):
+            rows.append(item)
+        elif isinstance(item, Prose):
+            blocks.append(Heading(item.raw, item.level) if item.level else Text(item.raw))
     return blocks
 
 
-def _key(text: str) -> str:
-    return "".join(normalize(text).split())
-
-
-def _one_line(text: str) -> str:
-    """A paragraph on one line, with no character a layout would read as a table cell."""
-    return " ".join(text.replace("|", "/").split())
-
-
-def _section_heading(variant: Variant, number: int) -> str:
-    titles = variant.section_titles
-    title = titles[number - 1] if len(titles) >= number else ""
-    return f"{_NUMERALS[number - 1]}、{title}"
-
-
-def _labels(spec: TableSpec) -> int:
-    """How many label columns the table's data rows need."""
-    return max((2 if rs.group else 1) for rs in spec.row_specs()) if spec.rows else 1
-
-
-def _table_block(spec: TableSpec, table: Table) -> TableBlock:
-    rows: list[TableRow] = []
-    if spec.blocks:
-        for blk in spec.blocks:
-            caption = str(blk.get("caption", ""))
-            if caption:
-                rows.append(TableRow((caption,), (), "caption"))
-            header = tuple(str(h) for h in blk.get("header", ()))
-            if header:
-                rows.append(TableRow(header, (), "header"))
-            for terminal in blk.get("rows", ()):
-                rows.extend(_data_rows(spec, table, spec.rows.get(str(terminal), ()), 1))
-    else:
-        for header in spec.header:
-            rows.append(TableRow(tuple(str(h) for h in header), (), "header"))
-        width = _labels(spec)
-        for specs in spec.rows.values():
-            rows.extend(_data_rows(spec, table, specs, width))
-    return TableBlock(spec.name, tuple(rows), max((len(r.cells) for r in rows), default=0))
-
-
-def _data_rows(spec: TableSpec, table: Table, specs: Sequence[RowSpec], width: int) -> list[TableRow]:
-    if not specs:
-        return []
-    values: list[str] = []
-    for rs in specs:
-        row = table.get(rs.row)
-        for col in rs.columns:
-            values.append(figure_text(row.get(col) if row is not None else None, rs))
-    if len(specs) > 1:
-        # several rows in one printed row (table 四): figures only, labelled by the header rows
-        return [TableRow((), tuple(values), "data", tuple(specs))]
-    rs = specs[0]
-    own: tuple[str, ...] = (rs.group, rs.label) if rs.group else (rs.label,)
-    labels = ("",) * (width - len(own)) + own
-    return [TableRow(labels, tuple(values), "data", tuple(specs))]
+def _table_block(spec: TableSpec, rows: list[Row]) -> TableBlock:
+    captions = {(str(blk["caption"]),) for blk in spec.blocks if blk.get("caption")}
+    table_rows = []
+    for row in rows:
+        labels = tuple(c.raw for c in row.labels)
+        values = tuple(c.raw for c in row.values)
+        kind: Literal["caption", "header", "data"] = (
+            "data" if values else "caption" if labels in captions else "header"
+        )
+        table_rows.append(TableRow(labels, values, kind))
+    return TableBlock(spec.name, tuple(table_rows), max((len(r.cells) for r in table_rows), default=0))

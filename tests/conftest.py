@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +63,13 @@ PROVENANCE = ("reader", "layout", "read_status", "figures_read", "figures_expect
 def figures_of(record: dict[str, Any]) -> dict[str, Any]:
     """A record without its provenance keys: what two readings of one report must share."""
     return {k: v for k, v in record.items() if k not in PROVENANCE}
+
+
+# ---------------------------------------------------------------- zip packages (a .docx is one)
+def zip_package(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip file holding ``members`` (name → bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return out.getvalue()

@@ -20,6 +20,7 @@ from gongkai._check import RULES, Finding, check
 from gongkai._figures import FigureKind
 
 from .conftest import FIXTURES, REALWORLD, SEEDS
+from .template import APPEAL_COLUMNS, REQUEST_COLUMNS
 
 SEED_TSV = SEEDS[1]  # 001: markdown headings, TAB-separated tables
 SEED_CELLS = SEEDS[2]  # 002: one cell per line
@@ -303,15 +304,6 @@ def test_r5_negative_money() -> None:
 # --- variants: rules read from the variant's data -------------------------------------------------
 
 
-_T3_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-)
 _T3_ROWS = (
     "new",
     "carried_over",
@@ -330,8 +322,8 @@ def _toy_variant() -> Variant:
         "requests",
         "requests.",
         "收到和处理政府信息公开申请情况",
-        {f"T{i}": (RowSpec(r, r, _T3_COLUMNS),) for i, r in enumerate(_T3_ROWS)},
-        _T3_COLUMNS,
+        {f"T{i}": (RowSpec(r, r, REQUEST_COLUMNS),) for i, r in enumerate(_T3_ROWS)},
+        REQUEST_COLUMNS,
     )
     active = TableSpec(
         "active",
@@ -347,7 +339,7 @@ def _toy_variant() -> Variant:
         "appeals",
         "",
         "行政复议、行政诉讼",
-        {"A": (RowSpec("review", "行政复议", ("upheld", "corrected", "other", "pending", "total")),)},
+        {"A": (RowSpec("review", "行政复议", APPEAL_COLUMNS),)},
     )
     tables = (active, requests, appeals)
     return Variant(
@@ -433,7 +425,7 @@ def test_absent_row_is_blank() -> None:
     findings = check(_toy_report(_toy_consistent(), skip_rows=("carried_forward",)))
     assert findings and all(f.severity == "info" for f in findings)
     r1 = _only(findings, "R1")
-    assert len(r1) == len(_T3_COLUMNS)
+    assert len(r1) == len(REQUEST_COLUMNS)
     assert "requests.carried_forward.natural_person" in r1[0].blank
 
 

@@ -25,13 +25,12 @@ from gongkai._figures import Value
 
 from .conftest import SEEDS
 from .strategies import make_report
+from .template import APPEAL_ROWS, APPLICANTS, OUTCOMES, REQUEST_COLUMNS
 
 SEED_TSV = SEEDS[1]  # table 三 new.total = 14; section 一 has （二）依申请公开
 
 # --- template.md §3, §4, §5 read directly ---------------------------------------------------------
 
-APPLICANTS = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org"]
-T3_COLUMNS = [*APPLICANTS, "total"]
 DENIED = [
     "state_secret",
     "prohibited_by_law",
@@ -63,13 +62,9 @@ def t3_rows(edition: str) -> list[str]:
     return ["new", "carried_over", *results(edition), "total", "carried_forward"]
 
 
-BLOCKS = ["review", "litigation.direct", "litigation.after_review"]
-OUTCOMES = ["upheld", "corrected", "other", "pending"]
-
-
 def statements(edition: str) -> Iterator[tuple[str, list[str], list[str]]]:
     """Every instance of R1–R4 as (rule, printed cells, cells they must equal the sum of)."""
-    for c in T3_COLUMNS:  # R1: 一 + 二 = 三（七）总计 + 四
+    for c in REQUEST_COLUMNS:  # R1: 一 + 二 = 三（七）总计 + 四
         yield (
             "R1",
             [f"requests.total.{c}", f"requests.carried_forward.{c}"],
@@ -80,9 +75,9 @@ def statements(edition: str) -> Iterator[tuple[str, list[str], list[str]]]:
         )
     for r in t3_rows(edition):  # R2: 总计 = the six applicant columns
         yield "R2", [f"requests.{r}.total"], [f"requests.{r}.{c}" for c in APPLICANTS]
-    for c in T3_COLUMNS:  # R3: （七）总计 = the results
+    for c in REQUEST_COLUMNS:  # R3: （七）总计 = the results
         yield "R3", [f"requests.total.{c}"], [f"requests.{r}.{c}" for r in results(edition)]
-    for b in BLOCKS:  # R4: 总计 = 维持 + 纠正 + 其他 + 尚未审结
+    for b in APPEAL_ROWS:  # R4: 总计 = 维持 + 纠正 + 其他 + 尚未审结
         yield "R4", [f"{b}.total"], [f"{b}.{o}" for o in OUTCOMES]
 
 
@@ -131,7 +126,7 @@ def tables(draw: st.DrawFn, edition: str) -> tuple[dict[str, Value], tuple[str, 
         }
     for r in t3_rows(edition):
         n[f"requests.{r}.total"] = sum(n[f"requests.{r}.{c}"] for c in APPLICANTS)
-    for b in BLOCKS:
+    for b in APPEAL_ROWS:
         parts = [draw(small) for _ in OUTCOMES]
         n |= {f"{b}.{o}": k for o, k in zip(OUTCOMES, parts, strict=True)}
         n[f"{b}.total"] = sum(parts)
@@ -148,7 +143,7 @@ def report_of(edition: str, values: dict[str, Value], dropped: tuple[str, ...]) 
     requests = report.requests
     assert requests is not None
     rows = tuple(r for r in requests.rows if r.key not in dropped)
-    values.update({f"requests.{r}.{c}": None for r in dropped for c in T3_COLUMNS})
+    values.update({f"requests.{r}.{c}": None for r in dropped for c in REQUEST_COLUMNS})
     return attrs.evolve(report, tables={**report.tables, "requests": attrs.evolve(requests, rows=rows)})
 
 
@@ -158,12 +153,12 @@ def test_the_data_says_what_template_section_5_says(
 ) -> None:
     edition, (values, dropped) = case
     report = report_of(edition, dict(values), dropped)
-    values = dict(values) | {f"requests.{r}.{c}": None for r in dropped for c in T3_COLUMNS}
+    values = dict(values) | {f"requests.{r}.{c}": None for r in dropped for c in REQUEST_COLUMNS}
     assert seen(check(report)) == direct_reading(edition, values)
 
 
 def test_a_consistent_table_gives_nothing_and_one_change_is_found() -> None:
-    values = {f"requests.{r}.{c}": 0 for r in t3_rows("2021") for c in T3_COLUMNS}
+    values = {f"requests.{r}.{c}": 0 for r in t3_rows("2021") for c in REQUEST_COLUMNS}
     assert check(make_report("2021", figures=values)) == []
     broken = check(make_report("2021", figures=values | {"requests.denied.admin_query.research": 2}))
     assert {(f.rule, f.cell) for f in broken} == {

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 import gongkai
 from gongkai._cli import main
 
+from .conftest import zip_package
+
 pytest.importorskip("lxml")
 pytest.importorskip("docx")
 pytest.importorskip("pdfplumber")
@@ -203,21 +205,13 @@ def test_html_with_mutated_markup(name: str, edits: list[tuple[float, int, str]]
 # -- one of each kind of bad input -----------------------------------------------------------------
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (b"", "empty"),
-        (_zip({"hello.txt": b"hello"}), "not a Word"),
-        (_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}), "not a Word"),
-        (_zip({"word/document.xml": b"<not xml"}), None),
+        (zip_package({"hello.txt": b"hello"}), "not a Word"),
+        (zip_package({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}), "not a Word"),
+        (zip_package({"word/document.xml": b"<not xml"}), None),
         ((DOCUMENTS / "pdf" / "encrypted.pdf").read_bytes(), "encrypt|password"),
         ((DOCUMENTS / "pdf" / "scan.pdf").read_bytes(), "text layer|OCR|scan"),
         (b"%PDF-1.7\n%%EOF\n", None),

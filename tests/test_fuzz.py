@@ -158,10 +158,10 @@ def _damaged(draw: st.DrawFn, block: TableBlock) -> TableBlock:
     elif op == "extra-cell":
         k = draw(st.integers(0, len(row.values)))
         values = (*row.values[:k], draw(number), *row.values[k:])
-        rows[i] = TableRow(row.labels, values, row.kind, row.specs)
+        rows[i] = TableRow(row.labels, values, row.kind)
     elif op == "lost-cell" and row.values:
         k = draw(st.integers(0, len(row.values) - 1))
-        rows[i] = TableRow(row.labels, row.values[:k] + row.values[k + 1 :], row.kind, row.specs)
+        rows[i] = TableRow(row.labels, row.values[:k] + row.values[k + 1 :], row.kind)
     elif op == "duplicate-row":
         rows.insert(i, row)
     else:

@@ -28,7 +28,10 @@ __all__ = ["Block", "Cell", "Document", "Prose", "Row", "Where"]
 class Where:
     """Where a piece of a document came from.
 
-    Text and HTML fill ``line`` (1-based, ``end_line`` when it spans several); Word fills
+    Text and HTML fill ``line`` (1-based, ``end_line`` when it spans several): the line of the
+    decoded text or page as an editor shows it (a line ends at LF, CR LF or a lone CR); for HTML
+    the line where the paragraph's or cell's start tag ends, where its text begins (None past
+    line 65534, where the HTML parser keeps no line); Word fills
     ``table``, ``row`` and ``cell`` (1-based) or ``paragraph``; PDF fills ``page`` and the cell's
     ``box`` (x0, top, x1, bottom in PDF points) and, for table cells, ``table``, ``row`` and
     ``cell``.  Unknown parts stay None.

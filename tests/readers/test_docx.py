@@ -24,17 +24,10 @@ docx = pytest.importorskip("docx")
 
 from gongkai._readers._grid import MAX_SPAN  # noqa: E402
 from gongkai._readers.docx import MAX_CELLS, MAX_DEPTH, read  # noqa: E402
+from tests.conftest import zip_package  # noqa: E402
+from tests.template import HEADINGS  # noqa: E402
 
 HERE = Path(__file__).parent.parent / "fixtures" / "documents" / "docx"
-
-HEADINGS = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
 
 
 def _read(name: str) -> Document:
@@ -225,7 +218,7 @@ def test_too_many_cells_refused_quickly() -> None:
     members = dict(_MEMBERS)
     members["word/document.xml"] = f"<w:document {w}><w:body>{body}</w:body></w:document>".encode()
     with pytest.raises(ReadError, match="table cells"):
-        read(_zip(members))
+        read(zip_package(members))
 
 
 def test_deep_nesting_refused() -> None:
@@ -259,7 +252,7 @@ def test_content_python_docx_does_not_reach_is_said() -> None:
         "<w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
     )
     members["word/document.xml"] = xml.replace("<w:sectPr", extra + "<w:sectPr", 1).encode()
-    read_back = read(_zip(members))
+    read_back = read(zip_package(members))
     assert [b.text for b in read_back.blocks if isinstance(b, Prose)] == ["正文"]
     assert [d.code for d in read_back.diagnostics] == ["unread-content", "unread-content", "text-box"]
 
@@ -332,24 +325,16 @@ def test_merged_labels_and_blank_figures_read_back(
 # --- bad input ---------------------------------------------------------------------------------
 
 
-def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as package:
-        for name, data in members.items():
-            package.writestr(name, data)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (b"", "not a zip"),
         (b"plain text, not a file of Word", "not a zip"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "legacy Word .doc"),
-        (_zip({"hello.txt": b"hello"}), "not a readable Word .docx"),
-        (_zip({"[Content_Types].xml": b"<Types/>"}), "not a readable Word .docx"),
-        (_zip({"zeros.bin": b"\0" * (4 * 1024 * 1024)}), "zip bomb"),
-        (_zip({f"m{i}": b"" for i in range(10_001)}, zipfile.ZIP_STORED), "more than 10000 members"),
+        (zip_package({"hello.txt": b"hello"}), "not a readable Word .docx"),
+        (zip_package({"[Content_Types].xml": b"<Types/>"}), "not a readable Word .docx"),
+        (zip_package({"zeros.bin": b"\0" * (4 * 1024 * 1024)}), "zip bomb"),
+        (zip_package({f"m{i}": b"" for i in range(10_001)}, zipfile.ZIP_STORED), "more than 10000 members"),
     ],
     ids=["empty", "text", "doc", "zip", "no-document", "ratio", "members"],
 )
@@ -361,7 +346,7 @@ def test_bad_input_is_a_read_error(data: bytes, message: str) -> None:
 
 
 def test_bomb_of_many_megabytes_is_refused() -> None:
-    data = _zip({f"part{i}.xml": b"\0" * (30 * 1024 * 1024) for i in range(4)})
+    data = zip_package({f"part{i}.xml": b"\0" * (30 * 1024 * 1024) for i in range(4)})
     assert len(data) < 1024 * 1024
     with pytest.raises(ReadError, match="more than 100 MB"):
         read(data)
@@ -373,7 +358,7 @@ def test_broken_xml_is_a_read_error() -> None:
         members = {m: package.read(m) for m in package.namelist()}
     members["word/document.xml"] = members["word/document.xml"][:-100]
     with pytest.raises(ReadError, match="not a readable Word"):
-        read(_zip(members))
+        read(zip_package(members))
 
 
 def test_truncated_real_docx_is_a_read_error() -> None:
@@ -412,7 +397,7 @@ def test_fuzz_only_read_error(seed: int, inside: bool) -> None:
         members = dict(_MEMBERS)
         for name in rng.sample(sorted(members), k=rng.randint(1, 3)):
             members[name] = _mutate(members[name], rng)
-        data = _zip(members)
+        data = zip_package(members)
     else:
         data = _mutate(_REAL, rng)
     try:

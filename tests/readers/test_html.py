@@ -22,6 +22,7 @@ from gongkai._errors import ReadError
 from gongkai._figures import read_value
 from gongkai._readers import html
 from gongkai._sources import sniff
+from tests.template import HEADINGS, record_texts
 
 HTML = Path(__file__).parent.parent / "fixtures" / "documents" / "html"
 
@@ -44,70 +45,12 @@ def values(row: Row) -> list[str]:
 
 # -- real pages ------------------------------------------------------------------------------------
 
-COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-)
-GROUPS = {
-    "(三)": ("denied", ("state_secret", "prohibited_by_law", "security_stability", "third_party",
-                       "internal_affairs", "process_info", "enforcement_files", "admin_query")),
-    "(四)": ("unable", ("not_held", "needs_creation", "unclear")),
-    "(五)": ("not_processed", ("complaint", "duplicate", "publication", "excessive", "confirmation")),
-    "(六)": ("other", ("overdue_correction", "unpaid_fee", "other")),
-}  # fmt: skip
-ROW_KEYS = {
-    "本年新收": "new",
-    "上年结转": "carried_over",
-    "予以公开": "granted",
-    "部分公开": "partially_granted",
-    "(七)总计": "total",
-    "结转下年度": "carried_forward",
-}
-ACTIVE = {
-    "规章": ("active.regulations", ("issued", "repealed", "in_force")),
-    "行政规范性文件": ("active.normative_documents", ("issued", "repealed", "in_force")),
-    "行政许可": ("active.licensing", ("decisions",)),
-    "行政处罚": ("active.penalty", ("decisions",)),
-    "行政强制": ("active.coercion", ("decisions",)),
-    "行政事业性收费": ("active.fees", ("amount",)),
-}
-OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
-
-
-def record_cells(document: Document) -> dict[str, str]:
-    """Map the rows as read to record keys by their labels and column order: key → cell text."""
-    out: dict[str, str] = {}
-    for row in rows(document):
-        label = row.label
-        texts = values(row)
-        if label in ACTIVE:
-            prefix, names = ACTIVE[label]
-            assert len(texts) == len(names), (label, texts)
-            out.update({f"{prefix}.{n}": t for n, t in zip(names, texts, strict=True)})
-        elif len(texts) == 15 and not row.labels:  # table 四: the 15 figures in one row
-            blocks = ("review", "litigation.direct", "litigation.after_review")
-            keys = [f"{b}.{o}" for b in blocks for o in OUTCOMES]
-            out.update(dict(zip(keys, texts, strict=True)))
-        elif len(texts) == 7:
-            key = next((k for word, k in ROW_KEYS.items() if word in label), None)
-            if key is None:
-                group, numbered = next(g for mark, g in GROUPS.items() if mark in label)
-                index = int(re.search(r"\|(\d)\.", label).group(1))  # type: ignore[union-attr]
-                key = f"{group}.{numbered[index - 1]}"
-            out.update({f"requests.{key}.{c}": t for c, t in zip(COLUMNS, texts, strict=True)})
-    return out
-
 
 @pytest.mark.parametrize("name", ["pingtan_2021", "pingtan_2023"])
 def test_real_page_gives_every_figure(name: str) -> None:
     document = read(f"{name}.html")
     expect: dict[str, Any] = json.loads((HTML / f"{name}.json").read_text("utf-8"))["values"]
-    cells = record_cells(document)
+    cells = record_texts(document)
     assert set(cells) == set(expect)
     for key, want in expect.items():
         value, kind = read_value(cells[key], money=key == "active.fees.amount")
@@ -126,14 +69,7 @@ def test_real_page_prose_is_the_report_without_the_site(name: str) -> None:
     year = name[-4:]
     assert texts[0] == f"平潭综合实验区{year}年度政府信息公开工作年度报告"
     headings = [t for t in texts if re.match(r"^[一二三四五六]、", t)]
-    assert headings == [
-        "一、总体情况",
-        "二、主动公开政府信息情况",
-        "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况",
-        "五、存在的主要问题及改进情况",
-        "六、其他需要报告的事项",
-    ]
+    assert headings == list(HEADINGS)
     # the site's navigation, breadcrumb, share buttons and footer are not the report
     for site in ("首页", "当前位置", "分享到", "QQ空间", "政府信息公开年报", "网站标识码", "来源:"):
         assert not any(site in t for t in texts), site
@@ -231,6 +167,26 @@ def test_fragment_without_html_or_body() -> None:
     ]
     lines = [b.where.line for b in document.blocks]
     assert lines == [1, 3, 4, 6, 6, 7]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_lines_are_the_lines_an_editor_shows(line_end: str) -> None:
+    page = line_end.join(
+        ["<html><body>", "<p>标题</p>", "<table>", "<tr>", "<td>行政许可</td>", "<td", ">12</td></tr>"]
+    )
+    document = html.read(page.encode())
+    title, row = document.blocks
+    assert isinstance(row, Row)
+    # a cell's line is where its start tag ends (where its text begins)
+    assert (title.where.line, row.labels[0].where.line, row.values[0].where.line) == (2, 5, 7)
+
+
+def test_a_line_past_the_parsers_count_is_unknown_not_wrong() -> None:
+    # libxml2 keeps lines in 16 bits: from line 65535 on it says 65535
+    page = "<html><body>" + "\n" * 70_000 + "<table><tr><td>行政许可</td><td>12</td></tr></table>"
+    [row] = html.read(page.encode()).blocks
+    assert isinstance(row, Row)
+    assert row.values[0].where.line is None and row.values[0].where.cell == 2
 
 
 def test_read_fragment_counts_from_the_given_line_and_table() -> None:

@@ -18,6 +18,7 @@ from gongkai._document import Document, Prose, Row
 from gongkai._errors import ReadError
 from gongkai._figures import read_value
 from gongkai._readers import pdf
+from tests.template import HEADINGS, record_texts
 
 HERE = Path(__file__).parent.parent / "fixtures" / "documents" / "pdf"
 REAL = {
@@ -25,65 +26,6 @@ REAL = {
     "pingtan_2021": "pingtan_2021.lo.pdf",
     "pingtan_2023": "pingtan_2023.lo.pdf",
 }
-
-# table 三: a keyword of the row's last label → the record key's stem; columns in order
-REQUEST_ROWS = [
-    ("本年新收", "requests.new"),
-    ("上年结转", "requests.carried_over"),
-    ("予以公开", "requests.granted"),
-    ("部分公开", "requests.partially_granted"),
-    ("国家秘密", "requests.denied.state_secret"),
-    ("禁止公开", "requests.denied.prohibited_by_law"),
-    ("三安全一稳定", "requests.denied.security_stability"),
-    ("第三方", "requests.denied.third_party"),
-    ("内部事务", "requests.denied.internal_affairs"),
-    ("过程性", "requests.denied.process_info"),
-    ("执法案卷", "requests.denied.enforcement_files"),
-    ("行政查询", "requests.denied.admin_query"),
-    ("不掌握", "requests.unable.not_held"),
-    ("另行制作", "requests.unable.needs_creation"),
-    ("仍不明确", "requests.unable.unclear"),
-    ("信访举报", "requests.not_processed.complaint"),
-    ("重复申请", "requests.not_processed.duplicate"),
-    ("公开出版物", "requests.not_processed.publication"),
-    ("大量反复", "requests.not_processed.excessive"),
-    ("重新出具", "requests.not_processed.confirmation"),
-    ("逾期不补正", "requests.other.overdue_correction"),
-    ("缴纳费用", "requests.other.unpaid_fee"),
-    ("其他", "requests.other.other"),
-    ("总计", "requests.total"),
-    ("结转下年度", "requests.carried_forward"),
-]
-REQUEST_COLUMNS = [
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-]
-ACTIVE_ROWS = [
-    ("规章", "active.regulations", ["issued", "repealed", "in_force"]),
-    ("行政规范性文件", "active.normative_documents", ["issued", "repealed", "in_force"]),
-    ("行政许可", "active.licensing", ["decisions"]),
-    ("行政处罚", "active.penalty", ["decisions"]),
-    ("行政强制", "active.coercion", ["decisions"]),
-    ("行政事业性收费", "active.fees", ["amount"]),
-]
-REVIEW_KEYS = [
-    f"{stem}.{col}"
-    for stem in ("review", "litigation.direct", "litigation.after_review")
-    for col in ("upheld", "corrected", "other", "pending", "total")
-]
-HEADINGS = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、",
-    "六、其他需要报告的事项",
-]
 
 
 @cache
@@ -101,27 +43,10 @@ def value_rows(doc: Document, table: int) -> list[Row]:
 
 
 def record(doc: Document) -> dict[str, object]:
-    """Tables 二, 三, 四's value cells → record keys, by row label keyword and column order."""
-    out: dict[str, object] = {}
-
-    def put(key: str, raw: str, money: bool = False) -> None:
-        assert key not in out, key
-        out[key] = read_value(raw, money=money)[0]
-
-    for row in value_rows(doc, 1):
-        stem, cols = next((s, c) for k, s, c in ACTIVE_ROWS if row.labels[-1].text == k)
-        assert len(row.values) == len(cols), row
-        for col, cell in zip(cols, row.values, strict=True):
-            put(f"{stem}.{col}", cell.text, money=stem == "active.fees")
-    for row in value_rows(doc, 2):
-        stem = next(s for k, s in REQUEST_ROWS if k in row.labels[-1].text)
-        assert len(row.values) == len(REQUEST_COLUMNS), row
-        for col, cell in zip(REQUEST_COLUMNS, row.values, strict=True):
-            put(f"{stem}.{col}", cell.text)
-    (row,) = value_rows(doc, 3)
-    for key, cell in zip(REVIEW_KEYS, row.values, strict=True):
-        put(key, cell.text)
-    return out
+    """Tables 二, 三, 四's figures → record keys (see tests.template.record_texts), as values."""
+    return {
+        key: read_value(text, money=key == "active.fees.amount")[0] for key, text in record_texts(doc).items()
+    }
 
 
 @pytest.mark.parametrize("name", sorted(REAL))

@@ -18,12 +18,16 @@ labels every row it spans and a merged figure is never copied into the row below
 * Where: a paragraph's ``paragraph`` counts the paragraphs outside tables (1-based, empty ones
   too); a cell's ``table``/``row``/``cell`` are 1-based, ``cell`` counting the row's ``<w:tc>``.
 
-Only python-docx's public API is used, except where it has none: a cell's ``vMerge`` and
-``gridSpan`` and a row's ``gridBefore`` are read from the XML (``_Row._element``, ``<w:tc>``), and
-a row's cells are made from its ``<w:tc>`` elements (``_Cell(tc, table)``), because
-``_Row.cells`` resolves every continued vertical merge by walking up the table (quadratic, and it
-raises on a merge with nothing above it).  Cells and paragraphs are counted in the XML
-(``Document.element``) before the walk, to refuse a document too large to read in bounded time.
+python-docx opens the package; the body is then walked in its XML, python-docx's public
+``Document.element`` (the main part's ``<w:document>``), with lxml's public element API, and a
+paragraph's text is python-docx's ``Paragraph.text``.  python-docx's table objects are not used:
+its public API has no way to a row's cells but ``_Row.cells``, which resolves every continued
+vertical merge by walking up the table (quadratic, and it raises on a merge with nothing above
+it), and no public attribute for a cell's ``vMerge``.  So a table's rows (``<w:tr>``), cells
+(``<w:tc>``), spans (``gridSpan``, ``vMerge``, ``gridBefore``) and content (``<w:p>``,
+``<w:tbl>``, as python-docx's ``iter_inner_content`` takes them) are read from the XML.  Cells
+and paragraphs are counted before the walk, to refuse a document too large to read in bounded
+time.
 
 Bad input (not a zip, not a Word file, truncated, a zip bomb, a table too large) raises
 :class:`~gongkai._errors.ReadError`.
@@ -44,12 +48,9 @@ from .._figures import cell_text, classify, normalize
 from ._grid import MAX_SPAN, GridCell, table_rows
 
 if TYPE_CHECKING:
-    from docx.blkcntnr import BlockItemContainer
     from docx.document import Document as WordDocument
-    from docx.oxml.table import CT_Tc
-    from docx.oxml.xmlchemy import BaseOxmlElement as _Element
-    from docx.table import Table, _Row
-    from docx.text.paragraph import Paragraph
+    from docx.oxml.text.paragraph import CT_P
+    from lxml.etree import _Element as Element
 
 __all__ = [
     "MAX_BYTES",
@@ -71,7 +72,7 @@ MAX_MEMBERS = 10_000
 #: the highest compression ratio of a member (of at least :data:`_RATIO_FLOOR` bytes) or the package
 MAX_RATIO = 200
 #: the most table cells and rows (``<w:tc>``, ``<w:tr>``) a document may have: a report has about
-#: 400, and python-docx takes some 0.25 ms a cell, so this bounds the time (~5 s) too
+#: 400, so this bounds the time too
 MAX_CELLS = 20_000
 #: the most paragraphs (``<w:p>``, in tables or not) a document may have: a report has a few hundred
 MAX_PARAGRAPHS = 50_000
@@ -120,20 +121,21 @@ def read(data: bytes, *, source: str = "") -> Document:
         word = docx.Document(io.BytesIO(data))
     except broken as e:
         raise ReadError(f"not a readable Word .docx file ({_brief(e)})", source=source) from e
-    root = word.element
-    if root.tag != f"{_W}document" or root.body is None:
+    root: Element = word.element
+    body = root.find(f"{_W}body")
+    if root.tag != f"{_W}document" or body is None:
         raise ReadError("not a readable Word .docx file (its main part has no document body)", source=source)
     # counted in the XML before python-docx walks it (that walk is what takes time)
     if sum(1 for _ in root.iter(f"{_W}tc", f"{_W}tr")) > MAX_CELLS:
         raise ReadError(f"the document has more than {MAX_CELLS} table cells and rows", source=source)
     if sum(1 for _ in root.iter(f"{_W}p")) > MAX_PARAGRAPHS:
         raise ReadError(f"the document has more than {MAX_PARAGRAPHS} paragraphs", source=source)
-    reader = _Reader(source)
-    reader.container(word, depth=0)
-    return Document(tuple(reader.blocks), reader="docx", layout="grid", diagnostics=_unread(root.body))
+    reader = _Reader(source, word)
+    reader.container(body, depth=0)
+    return Document(tuple(reader.blocks), reader="docx", layout="grid", diagnostics=_unread(body))
 
 
-def _unread(body: _Element) -> tuple[Diagnostic, ...]:
+def _unread(body: Element) -> tuple[Diagnostic, ...]:
     """What the body holds that python-docx's paragraphs and tables do not reach, said, not lost
     silently: content controls and custom XML around paragraphs, tables, rows or cells; text in
     runs wrapped by something else than a paragraph or a hyperlink (a tracked insertion, an
@@ -210,7 +212,7 @@ def _check_package(data: bytes, source: str) -> None:
             )
 
 
-def _int_value(element: _Element, path: str, default: int) -> int:
+def _int_value(element: Element, path: str, default: int) -> int:
     """The ``w:val`` of ``path`` under ``element`` as a whole number ≥ 0 (at most 999999: spans
     are cut to MAX_SPAN anyway), ``default`` when absent or not a number."""
     found = element.find(path)
@@ -222,7 +224,7 @@ def _int_value(element: _Element, path: str, default: int) -> int:
     return min(int(value[:7]), 999_999)
 
 
-def _vertical_merge(tc: _Element) -> str | None:
+def _vertical_merge(tc: Element) -> str | None:
     """``"restart"``, ``"continue"`` or None: the cell's ``w:vMerge`` (no ``w:val`` means continue)."""
     merge = tc.find(f"{_W}tcPr/{_W}vMerge")
     if merge is None:
@@ -247,55 +249,60 @@ class _Reader:
     """Reads one document's body into blocks."""
 
     source: str
+    #: the python-docx document the XML belongs to (a paragraph's parent)
+    word: WordDocument
     blocks: list[Block] = field(factory=list)
     paragraphs: int = 0
     tables: int = 0
 
-    def container(self, container: WordDocument | BlockItemContainer, *, depth: int) -> None:
+    def container(self, container: Element, *, depth: int) -> None:
         """The paragraphs and tables of the body (or of a frame cell), in order."""
-        from docx.table import Table
-
-        for item in container.iter_inner_content():
-            if isinstance(item, Table):
+        for item in _content(container):
+            if item.tag == f"{_W}tbl":
                 self.table(item, depth=depth)
             else:
                 self.paragraph(item)
 
-    def paragraph(self, paragraph: Paragraph) -> None:
+    def paragraph(self, paragraph: Element) -> None:
         """One paragraph: a Prose block per line that has text."""
         self.paragraphs += 1
         where = Where(paragraph=self.paragraphs)
-        for line in paragraph.text.splitlines():
+        for line in self.text(paragraph).splitlines():
             text = normalize(line)
             if text:
                 self.blocks.append(Prose(text, line, where))
 
-    def table(self, table: Table, *, depth: int) -> None:
-        """One table: its rows, spans resolved, each followed by the rows of tables nested in it."""
-        from docx.table import Table, _Cell
+    def text(self, paragraph: Element) -> str:
+        """A ``<w:p>``'s text, as python-docx reads it (runs, hyperlinks, tabs, breaks)."""
+        from docx.text.paragraph import Paragraph
 
+        return Paragraph(cast("CT_P", paragraph), self.word).text
+
+    def table(self, table: Element, *, depth: int) -> None:
+        """One table: its rows, spans resolved, each followed by the rows of tables nested in it."""
         if depth >= MAX_DEPTH:
             raise ReadError(f"tables nest more than {MAX_DEPTH} deep", source=self.source)
-        rows = table.rows
-        if all(len(_tcs(row)) == 1 for row in rows):
+        rows = list(table.iterchildren(f"{_W}tr"))
+        row_cells = [list(row.iterchildren(f"{_W}tc")) for row in rows]
+        if all(len(tcs) == 1 for tcs in row_cells):
             # one column: a frame around content (a title box, a page laid out in a table), never
             # a table of figures (that has labels beside its figures): its content is body content
-            for row in rows:
-                self.container(_Cell(cast("CT_Tc", _tcs(row)[0]), table), depth=depth + 1)
+            for tcs in row_cells:
+                self.container(tcs[0], depth=depth + 1)
             return
         self.tables += 1
         number = self.tables
         grid: list[list[_Source]] = []
-        nested: dict[int, list[Table]] = {}
+        nested: dict[int, list[Element]] = {}
         # the cell that starts or continues a vertical merge at each grid column of the row above
         merging: dict[int, _Source] = {}
-        for r, row in enumerate(rows):
-            column = _int_value(row._element, f"{_W}trPr/{_W}gridBefore", 0)
+        for r, (row, tcs) in enumerate(zip(rows, row_cells, strict=True)):
+            column = _int_value(row, f"{_W}trPr/{_W}gridBefore", 0)
             source_row: list[_Source] = []
             if column:  # a row starting late: its first grid places are no cells at all
                 source_row.append(_Source("", Where(table=number, row=r + 1), colspan=column))
             now_merging: dict[int, _Source] = {}
-            for c, tc in enumerate(_tcs(row), start=1):
+            for c, tc in enumerate(tcs, start=1):
                 span = max(1, min(_int_value(tc, f"{_W}tcPr/{_W}gridSpan", 1), MAX_SPAN))
                 merge = _vertical_merge(tc)
                 above = merging.get(column)
@@ -315,13 +322,12 @@ class _Reader:
                         source_row.append(again)
                         now_merging[column] = again
                 else:
-                    cell = _Cell(cast("CT_Tc", tc), table)
                     texts: list[str] = []
-                    for item in cell.iter_inner_content():
-                        if isinstance(item, Table):
+                    for item in _content(tc):
+                        if item.tag == f"{_W}tbl":
                             nested.setdefault(r + 1, []).append(item)
                         else:
-                            texts.append(item.text)
+                            texts.append(self.text(item))
                     where = Where(table=number, row=r + 1, cell=c)
                     start = _Source(" ".join(texts), where, colspan=span, top=r)
                     source_row.append(start)
@@ -344,9 +350,10 @@ class _Reader:
                 self.table(inner, depth=depth + 1)
 
 
-def _tcs(row: _Row) -> list[_Element]:
-    """The row's ``<w:tc>`` elements, each cell once."""
-    return [cast("_Element", tc) for tc in row._element.iterchildren(f"{_W}tc")]
+def _content(container: Element) -> list[Element]:
+    """The paragraphs and tables directly in a body or cell, in order: what python-docx's
+    ``iter_inner_content`` gives (not what a content control or a tracked change wraps)."""
+    return list(container.iterchildren(f"{_W}p", f"{_W}tbl"))
 
 
 def _unpadded(row: Row) -> Row:

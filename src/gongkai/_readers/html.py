@@ -12,8 +12,10 @@ report's content is the smallest element that holds its section headings (一、
 六、其他需要报告的事项) and its tables, plus the title printed just before it; a fragment or a
 page without such headings is read whole (a diagnostic ``page-content`` says what was left out).
 
-Where: prose and cells carry the page's line (lxml's ``sourceline``: the line where an
-element's start tag ends); table cells also ``table`` (the page's data tables numbered 1, 2 …
+Where: prose and cells carry the page's line: the line, 1-based, of the decoded page as an editor
+shows it (a line ends at LF, CR LF or a lone CR), where the element's start tag ends — where its
+text begins (lxml's ``sourceline``).  libxml2 keeps no line past 65534: there the line is None,
+not a wrong one.  Table cells also ``table`` (the page's data tables numbered 1, 2 …
 in order, layout tables not counted), ``row`` (the ``<tr>``) and ``cell`` (the ``<td>`` in its
 row, 1-based, as the page has them, before spans are expanded).
 """
@@ -75,6 +77,8 @@ _HEADING = re.compile(
 _TITLE_LENGTH = 60
 # Words of the template's tables: a data table with one of them is one of the report's tables
 _TABLE_WORDS = ("申请", "复议", "诉讼", "规范性文件", "规章", "行政许可", "行政处罚")
+# libxml2 keeps an element's line in 16 bits: from line 65535 on, lxml's sourceline says 65535
+_LAST_KNOWN_LINE = 65534
 
 
 def read(data: bytes, *, source: str = "") -> Document:
@@ -113,6 +117,9 @@ def _parse(text: str, source: str) -> Element | None:
     # lxml refuses a str that declares its encoding; keep the line count
     text = _XML_DECLARATION.sub(lambda m: "\n" * m.group(0).count("\n"), text, count=1)
     text = _CONTROL.sub("", text)
+    # libxml2 counts lines at LF only: a lone CR (old Mac line ends) ends a line too, as in an
+    # editor and in the text reader
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return None
     try:  # lxml is the optional extra gongkai[html]
@@ -134,6 +141,12 @@ def _tag(element: Element) -> str | None:
     """An element's tag, lower case; None for a comment or processing instruction."""
     tag = element.tag
     return tag.lower() if isinstance(tag, str) else None
+
+
+def _source_line(element: Element) -> int | None:
+    """The page's line (1-based) where ``element``'s start tag ends; None where not known."""
+    line = element.sourceline
+    return line if line is not None and line <= _LAST_KNOWN_LINE else None
 
 
 def _hidden(element: Element) -> bool:
@@ -163,7 +176,7 @@ class _Reader:
         self._last = 0
 
     def _line(self, element: Element) -> int | None:
-        line = element.sourceline
+        line = _source_line(element)
         return None if line is None else line + self.line_offset
 
     # -- prose ----------------------------------------------------------------------------------
@@ -418,7 +431,7 @@ def _report_content(
         code="page-content",
         message=f"read the report from {described}> on the page; the page around it (navigation, "
         f"header, footer: {left_out} blocks) left out",
-        line=content.sourceline,
+        line=_source_line(content),
         severity="info",
     )
     return kept, [diagnostic]
