@@ -346,3 +346,30 @@ def test_report_tables_by_name() -> None:
     assert all(isinstance(t, Table) for t in report.tables.values())
     assert report.tables["requests"] is report.requests
     assert isinstance(Paragraph("x", 1), Paragraph)
+
+
+def test_column_labels_are_the_variants_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding names a column as the variant's data does; a label for no column is an error."""
+    spec = gongkai.get_variant("2021").table("requests")
+    assert spec is not None and spec.column_label("natural_person") == "自然人"
+    assert spec.column_label("no_such_column") == "no_such_column"
+    pkg = tmp_path / "labels_variant"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "labels.toml").write_text(
+        textwrap.dedent(
+            """\
+            [variant]
+            name = "labels"
+            extends = "base.toml"
+            grammar = "base.lark"
+
+            [tables.requests]
+            column_labels = { natural_persons = "自然人" }
+            """
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(VariantError, match=r"column_labels names 'natural_persons'"):
+        Variant.from_package("labels_variant", "labels.toml")

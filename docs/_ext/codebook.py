@@ -24,7 +24,6 @@ from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
 import gongkai
-from gongkai._check import _column_label
 from gongkai._record import META
 
 #: The editions the codebook covers, newest first.
@@ -77,7 +76,7 @@ def _column_labels(spec: Any) -> dict[tuple[str, str], str]:
                         out[(rs.row, column)] = header[i]
     for rs in spec.row_specs():
         for column in rs.columns:
-            out.setdefault((rs.row, column), _column_label(column))
+            out.setdefault((rs.row, column), spec.column_label(column))
     return out
 
 

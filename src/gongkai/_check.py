@@ -300,24 +300,7 @@ def _variant_of(report: Report) -> Variant:
     raise ValueError(f"the report's variant {report.variant or report.edition!r} is not registered")
 
 
-_COLUMN_LABELS = {
-    "natural_person": "自然人",
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "social_welfare": "社会公益组织",
-    "legal_services": "法律服务机构",
-    "other_org": "其他",
-    "total": "总计",
-    "upheld": "结果维持",
-    "corrected": "结果纠正",
-    "other": "其他结果",
-    "pending": "尚未审结",
-}
 _NUMERALS = "一二三四五六"
-
-
-def _column_label(column: str) -> str:
-    return _COLUMN_LABELS.get(column, column)
 
 
 def _row_labels(spec: TableSpec) -> dict[str, str]:
@@ -379,7 +362,7 @@ def _equations(c: _Check, spec: TableSpec) -> list[_Equation]:
             equals = keep((r, col) for r in equals_rows)
             if equals:
                 parts = keep((r, col) for r in sum_rows)
-                out.append(_Equation(equals, parts, _column_label(col), col))
+                out.append(_Equation(equals, parts, spec.column_label(col), col))
     elif c.each == "row":
         labels = _row_labels(spec)
         for rs in spec.row_specs():
@@ -635,7 +618,7 @@ def _x1(report: Report, previous: Report, variant: Variant, pvariant: Variant) -
         this = this_cells("carried_over", col)
         last = last_cells("carried_forward", col)
         keys = (this.key, f"{last.key}@previous")
-        where = f"“{_column_label(col)}”列"
+        where = f"“{spec.column_label(col)}”列"
         if this.value is None or last.value is None:
             blank = tuple(k for k, c in zip(keys, (this, last), strict=True) if c.value is None)
             out.append(

@@ -56,6 +56,7 @@ _TABLE_KEYS = {
     "rows",
     "labels",
     "label_columns",
+    "column_labels",
 }
 _BLOCK_KEYS = {"caption", "header", "rows"}
 _ROW_KEYS = {"row", "label", "columns", "money", "signed", "group", "after", "aliases"}
@@ -83,7 +84,8 @@ class RowSpec:
 class TableSpec:
     """One table of a variant: its name, record-key prefix, title, section, and its rows per
     grammar terminal in printed order (``rows``).  ``blocks`` (table 二) are captioned groups of
-    rows with their own header; ``label_columns`` is how many columns its labels span."""
+    rows with their own header; ``label_columns`` is how many columns its labels span;
+    ``column_labels`` names a column as the template's header does (``natural_person`` → 自然人)."""
 
     name: str
     prefix: str
@@ -95,6 +97,11 @@ class TableSpec:
     pads: str = "start"
     section: int = 0
     label_columns: int = 1
+    column_labels: Mapping[str, str] = field(factory=dict)
+
+    def column_label(self, column: str) -> str:
+        """The column as the template's header names it, or its key when the data says nothing."""
+        return self.column_labels.get(column, column)
 
     def row_specs(self) -> list[RowSpec]:
         """Every row of the table, in printed order."""
@@ -353,6 +360,11 @@ def _table_spec(name: str, spec: Mapping[str, Any], where: str) -> TableSpec:
     if not rows:
         raise VariantError(f"{where}: the table has no rows")
     default_labels = max((2 if rs.group else 1) for specs in rows.values() for rs in specs)
+    known = set(cols) | {c for specs in rows.values() for rs in specs for c in rs.columns}
+    labels = {str(k): str(v) for k, v in dict(spec.get("column_labels", {})).items()}
+    for column in labels:
+        if column not in known:
+            raise VariantError(f"{where}: column_labels names {column!r}, which is no column of the table")
     return TableSpec(
         name=name,
         prefix=str(spec.get("prefix", name + ".")),
@@ -364,6 +376,7 @@ def _table_spec(name: str, spec: Mapping[str, Any], where: str) -> TableSpec:
         pads=str(spec.get("pads", "start")),
         section=int(spec.get("section", 0)),
         label_columns=int(spec.get("label_columns", default_labels)),
+        column_labels=labels,
     )
 
 
