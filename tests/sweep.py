@@ -81,7 +81,7 @@ class Result:
 
 def _on_row(d: gongkai.Diagnostic, fig: gongkai.Figure) -> bool:
     if d.line is not None and fig.line is not None:
-        return d.line == fig.line
+        return bool(d.line == fig.line)
     dw, fw = d.where, fig.where
     return dw is not None and fw is not None and (dw.table, dw.row) == (fw.table, fw.row)
 
@@ -91,10 +91,7 @@ def measure(path: Path) -> Result:
     want = expected_of(path)
     res = Result(path.name, LAYOUT.get(converter_of(path), "?"), expected=len(want))
     try:
-        if path.suffix == ".html":
-            report = gongkai.read(path)
-        else:
-            report = gongkai.parse(path.read_text("utf-8"))
+        report = gongkai.read(path) if path.suffix == ".html" else gongkai.parse(path.read_text("utf-8"))
     except gongkai.GongkaiError as e:
         res.error = f"{type(e).__name__}: {str(e)[:80]}"
         res.missing = list(want)
@@ -148,7 +145,15 @@ if __name__ == "__main__":
     print(table(results))
     if len(paths) < 4:
         for r in results:
-            print(r.name, "silent:", r.silent_wrong[:20], "flagged:", r.flagged_wrong[:10], "missing:", r.missing[:10])
+            print(
+                r.name,
+                "silent:",
+                r.silent_wrong[:20],
+                "flagged:",
+                r.flagged_wrong[:10],
+                "missing:",
+                r.missing[:10],
+            )
 
 
 def problems(r: Result) -> list[str]:
