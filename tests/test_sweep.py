@@ -84,11 +84,6 @@ XFAIL: dict[str, str] = {
         "<span> tags broken over several lines, and the section headings are inside multi-line "
         "<span> tags: table 二 is read as stray rows, with only a missing-table warning"
     ),
-    "pingtan_2021.html.pandoc-markdown.txt": (
-        "pandoc markdown of a Word-export page: table 二 as in pandoc gfm; and a site-footer "
-        "line '*\\|*' 150 lines after table 四 is joined to its last row (after_review.total "
-        "= the '\\' mark), the row's real last cell set aside as extra-cells"
-    ),
 }
 
 FIXTURES = fixtures()

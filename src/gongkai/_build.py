@@ -107,23 +107,38 @@ class _Builder:
             assert isinstance(block, Row)
             found.setdefault(_short(tok.type), []).append(block)
         present = [t for t in spec.rows if t in found]
+        widths = [sum(len(rs.columns) for rs in spec.rows[t]) for t in present]
         rows: list[Row] = []
-        for t in present:
+        for t, width in zip(present, widths, strict=True):
             parts = found[t]
             if len(parts) == 1:
                 rows.append(parts[0])
-            else:
-                values = tuple(c for r in parts for c in r.values)
-                rows.append(
-                    Row(
-                        parts[0].labels,
-                        values,
-                        parts[0].where,
-                        grid=all(r.grid for r in parts),
-                        table=parts[0].table,
+                continue
+            # a row printed over several lines: its parts joined while they fit the row; a
+            # part past that (a stray line the grammar took for one) is set aside, not placed
+            joined = [parts[0]]
+            for part in parts[1:]:
+                if sum(len(r.values) for r in joined) + len(part.values) <= width:
+                    joined.append(part)
+                else:
+                    self.note(
+                        "extra-cells",
+                        f"a line of {len(part.values)} cells after the row {parts[0].label or spec.title!r}, "
+                        f"whose {width} cells are already there; set aside: "
+                        + ", ".join(repr(c.raw.strip()) for c in part.values),
+                        part.where,
+                        "error",
+                        raw=" ".join(c.raw for c in part.values),
                     )
+            rows.append(
+                Row(
+                    parts[0].labels,
+                    tuple(c for r in joined for c in r.values),
+                    parts[0].where,
+                    grid=all(r.grid for r in joined),
+                    table=parts[0].table,
                 )
-        widths = [sum(len(rs.columns) for rs in spec.rows[t]) for t in present]
+            )
         header = [b for b in (self.block(h) for h in heads) if isinstance(b, Row)]
         placements = place(rows, widths, label_columns=spec.label_columns, pads=spec.pads, header=header)
         model_rows: list[ModelRow] = []
