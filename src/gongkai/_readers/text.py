@@ -50,8 +50,8 @@ from attrs import evolve
 
 from .._document import Block, Cell, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
-from .._figures import cell_text, classify, nfkc, normalize
-from ._grid import split_row
+from .._figures import CellClass, cell_text, classify, nfkc, normalize
+from ._grid import split_cells
 
 __all__ = [
     "CONTINUATION_MAX",
@@ -199,22 +199,27 @@ class LayoutRule:
 # ---------------------------------------------------------------------------- rows
 
 
-def _row(cells: Sequence[Cell], where: Where, *, trailing: bool = False) -> Row | None:
-    """A table row's cells → a :class:`Row` (labels: the text cells before the first figure,
-    empty and repeated ones dropped; values: the cells after the last label, blank ones too,
-    none when they are only pads), or None for a row with nothing in it."""
-    row = split_row(cells, where)
-    if row is None:
+def _row(cells: Sequence[Cell], classes: Sequence[CellClass], where: Where, *, trailing: bool = False) -> Row | None:
+    """A table row's cells (each with its :func:`~gongkai._figures.classify` class) → a
+    :class:`Row` (labels: the text cells before the first figure, empty and repeated ones
+    dropped; values: the cells after the last label, blank ones too, none when they are only
+    pads), or None for a row with nothing in it."""
+    parts = split_cells(cells, classes)
+    if parts is None:
         return None
-    if not any(c.text for c in row.values):
-        if not row.labels:  # a row that holds nothing (an empty markdown header)
-            return None
-        if all(c.pad for c in row.values):  # a label row (a caption, a category) and its pads
-            return evolve(row, values=(), grid=False, trailing=trailing, width=len(cells))
-    values = row.values  # blank cells are cells of the row: read as blank, not lost
-    # width: every cell the source row had (labels, pads, repeats, values): a row at the
-    # table's full width tells its own label pads from its blank cells
-    return evolve(row, values=values, grid=False, trailing=trailing, width=len(cells))
+    labels, values = parts
+    if labels and all(c.pad for c in values) and not any(c.text for c in values):
+        values = ()  # a label row (a caption, a category) and its pads
+    elif not labels and not any(c.text for c in values):
+        return None  # a row that holds nothing (an empty markdown header)
+    # blank values are cells of the row: read as blank, not lost.  width: every cell the source
+    # row had (labels, pads, repeats, values): a row at the table's full width tells its own
+    # label pads from its blank cells
+    return Row(labels, values, where, trailing=trailing, width=len(cells))
+
+
+def _classes(cells: Sequence[Cell]) -> list[CellClass]:
+    return [classify(c.text) for c in cells]
 
 
 def _too_many_cells(state: State, raw: str, where: Where) -> None:
@@ -235,14 +240,25 @@ def _too_many_cells(state: State, raw: str, where: Where) -> None:
 
 
 def _add_row(
-    state: State, cells: list[Cell], where: Where, layout: str, raw: str, *, trailing: bool = False
+    state: State,
+    cells: list[Cell],
+    where: Where,
+    layout: str,
+    raw: str | None = None,
+    *,
+    trailing: bool = False,
+    classes: Sequence[CellClass] | None = None,
 ) -> None:
     """Add a row of ``cells`` (joining a waiting broken cell's first piece in front); a row
-    of more cells than any row has is prose."""
+    of more cells than any row has is prose.  ``raw`` is the row as printed (None: its lines,
+    as ``where`` says); ``classes`` the cells' classes, when the caller has them."""
     if len(cells) > MAX_CELLS:
+        if raw is None:
+            first = where.line or 1
+            raw = "\n".join(state.lines[first - 1 : where.end_line or first])
         _too_many_cells(state, raw, where)
         return
-    row = _row(cells, where, trailing=trailing)
+    row = _row(cells, _classes(cells) if classes is None else classes, where, trailing=trailing)
     if state.wrapped:
         row = _join_wrapped(state, row, where, trailing)
     if row is not None:
@@ -268,7 +284,8 @@ def _join_wrapped(state: State, row: Row | None, where: Where, trailing: bool) -
         cells[0] = Cell(frag.text + head.text, frag.raw + "\n" + head.raw, frag.where)
     else:
         cells.insert(0, frag)
-    return _row(cells, Where(line=first_line, end_line=where.end_line or where.line), trailing=trailing)
+    where = Where(line=first_line, end_line=where.end_line or where.line)
+    return _row(cells, _classes(cells), where, trailing=trailing)
 
 
 def _pandas_index(state: State, texts: list[str]) -> int:
@@ -288,14 +305,14 @@ def _pandas_index(state: State, texts: list[str]) -> int:
     return 0
 
 
-def _split_cells(state: State, raws: list[str], line: int) -> list[Cell] | None:
-    """A one-line row's cells (pandas' index cells dropped); None for pandas' header row."""
-    where = Where(line=line)
-    cells = [Cell(cell_text(r), r, where) for r in raws]
-    drop = _pandas_index(state, [c.text for c in cells])
+def _split_cells(state: State, raws: list[str], where: Where, *, pads: bool = False) -> list[Cell] | None:
+    """A one-line row's cells, all at ``where`` (pandas' index cells dropped); None for
+    pandas' header row.  With ``pads``, a cell of one space is a pad (markitdown's ``| |``)."""
+    texts = [cell_text(r) for r in raws]
+    drop = _pandas_index(state, texts)
     if drop < 0:
         return None
-    return cells[drop:]
+    return [Cell(t, r, where, pad=pads and r == " ") for t, r in zip(texts[drop:], raws[drop:], strict=True)]
 
 
 # ---------------------------------------------------------------------------- the rules
@@ -406,11 +423,10 @@ def markdown_pipe_row(state: State) -> bool:
     if len(raws) > MAX_CELLS:
         _too_many_cells(state, text, where)
         return True
-    cells = _split_cells(state, raws, first)
+    # (markitdown's pad where a merged cell spans: ``| |``)
+    cells = _split_cells(state, raws, Where(line=first) if end != first else where, pads=outer and opens)
     if cells is None:
         return True
-    if outer and opens:  # markitdown's pad where a merged cell spans: ``| |``
-        cells = [Cell(c.text, c.raw, c.where, pad=True) if c.raw == " " else c for c in cells]
     _add_row(state, cells, where, "markdown", text, trailing=trailing)
     return True
 
@@ -427,7 +443,7 @@ def tab_separated_row(state: State) -> bool:
     if len(raws) > MAX_CELLS:
         _too_many_cells(state, line, where)
         return True
-    cells = _split_cells(state, raws, state.i)
+    cells = _split_cells(state, raws, where)
     if cells is not None:
         _add_row(state, cells, where, "tab-separated", line, trailing=line.endswith("\t"))
     return True
@@ -511,30 +527,34 @@ def _cell_rows(state: State, cells: list[tuple[int, int]]) -> None:
     """Cell-per-line cells → rows: a label after the figures opens the next row."""
     if not cells:
         return
+    lines = state.lines
     made: list[Cell] = []
+    classes: list[CellClass] = []
     seen_figure = False
     start = 0
     for a, b in cells:
-        raw = _cell_raw(state.lines, a, b)
+        raw = _cell_raw(lines, a, b)
         text = cell_text(raw)
         kind = classify(text)
-        if kind == "text" and seen_figure:
-            _cell_segment(state, made[start:])
-            start, seen_figure = len(made), False
-        elif text and kind != "text":
+        if kind == "text":
+            if seen_figure:
+                _cell_segment(state, made[start:], classes[start:])
+                start, seen_figure = len(made), False
+        elif kind != "blank":
             seen_figure = True
         made.append(Cell(text, raw, Where(line=a + 1, end_line=b + 1) if b != a else Where(line=a + 1)))
-    _cell_segment(state, made[start:])
+        classes.append(kind)
+    _cell_segment(state, made[start:], classes[start:])
 
 
-def _cell_segment(state: State, cells: list[Cell]) -> None:
+def _cell_segment(state: State, cells: list[Cell], classes: list[CellClass]) -> None:
     """One cell-per-line row's cells → a row (from its first cell's line to its last's)."""
     if not cells:
         return
     first = cells[0].where.line or 1
     last = cells[-1].where.end_line or cells[-1].where.line or first
     where = Where(line=first, end_line=last) if last != first else Where(line=first)
-    _add_row(state, cells, where, "cell-per-line", "\n".join(state.lines[first - 1 : last]))
+    _add_row(state, cells, where, "cell-per-line", classes=classes)
 
 
 def wrapped_cell(state: State) -> bool:
@@ -743,7 +763,7 @@ def space_aligned_table(state: State) -> bool:
         first, last = group[0] + 1, group[-1] + 1
         where = Where(line=first, end_line=last) if last != first else Where(line=first)
         cells = [Cell(cell_text(t), t, Where(line=first)) for t in texts]
-        _add_row(state, cells, where, "space-aligned", "\n".join(lines[first - 1 : last]))
+        _add_row(state, cells, where, "space-aligned")
     state.i = end + 1
     return True
 
