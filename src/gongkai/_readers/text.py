@@ -86,6 +86,10 @@ CONTINUATION_MAX = 12
 
 _PAGE_NO = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?$")
 _RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+#: a page number has a dash or 第, also as a character NFKC makes one (``－``, ``﹣``, ``︱``…)
+_PAGE_NO_HINT = re.compile("[-—–第\ufe31\ufe32\ufe58\ufe63\uff0d]")
+#: the first character of a page number or a rule, in normalised text
+_DROPPED_FIRST = frozenset("-—–第|:")
 #: a table rule that does not open with a pipe (html2text's ``---|---``)
 _BARE_RULE = re.compile(r"^\s*:?-{3,}:?\s*\|")
 _BOOKMARKS = re.compile(r"^(?:\s*\[bookmark:[^\]]*\])+\s*$")
@@ -129,6 +133,11 @@ def _is_pipe_line(line: str) -> bool:
 def _is_tsv_line(line: str) -> bool:
     """A tab-separated row: a TAB, something visible, and not a cell-per-line cell."""
     return "\t" in line and not _is_blank(line) and not _is_cell_line(line)
+
+
+def _is_dropped(text: str) -> bool:
+    """Whether normalised text is a page number or a table rule (prose drops it)."""
+    return text[:1] in _DROPPED_FIRST and (_PAGE_NO.match(text) is not None or _RULE.match(text) is not None)
 
 
 def _is_rule(line: str) -> bool:
@@ -356,7 +365,9 @@ def rule(state: State) -> bool:
 def page_number(state: State) -> bool:
     """A page number (``- 4 -``, ``第 4 页``, ``第4页，共9页``): dropped."""
     line = state.lines[state.i]
-    if len(line) > 40 or not _is_plain(line) or _PAGE_NO.match(" ".join(nfkc(line).split())) is None:
+    if len(line) > 40 or not _is_plain(line) or _PAGE_NO_HINT.search(line) is None:
+        return False
+    if _PAGE_NO.match(" ".join(nfkc(line).split())) is None:
         return False
     state.i += 1
     return True
@@ -594,7 +605,7 @@ def heading(state: State) -> bool:
     an ordinary line that no other ordinary line follows (a paragraph).  ``#`` marks and
     emphasis around the line are dropped."""
     line = state.lines[state.i]
-    if not _is_plain(line) or (_OPENS.match(line) is None and _block_end(state) is not None):
+    if not _is_plain(line) or (_OPENS.match(line) is None and _block_goes_on(state)):
         return False
     state.i += 1
     _prose_line(state, line, state.i)
@@ -616,8 +627,8 @@ def prose(state: State) -> bool:
         raw = lines[k]
         if _is_blank(raw):
             continue
-        norm = normalize(raw)
-        if _PAGE_NO.match(norm) or _RULE.match(norm):
+        norm = _normalize(raw)
+        if _is_dropped(norm):
             continue
         parts.append(Cell(norm, raw, Where(line=k + 1)))
     while end < len(lines) and _is_empty(lines[end]):
@@ -646,6 +657,25 @@ def _is_block_line(state: State, k: int) -> bool:
     )
 
 
+def _block_goes_on(state: State) -> bool:
+    """Whether a prose block of two or more lines starts at the current line (another block
+    line follows it, empty lines between allowed): :func:`_block_end` without its scan."""
+    lines = state.lines
+    if not _is_block_line(state, state.i):
+        return False
+    k = state.i + 1
+    while k < len(lines) and _is_empty(lines[k]):
+        k += 1
+    return k < len(lines) and _is_block_line(state, k)
+
+
+def _normalize(raw: str) -> str:
+    """A prose line's :func:`~gongkai._figures.normalize` text; the line itself when that is the
+    same (one string kept, not two: a text of many short lines)."""
+    text = normalize(raw)
+    return raw if text == raw else text
+
+
 def _block_end(state: State) -> int | None:
     """Where a prose block from the current line ends (the index after its last line), or None
     when no block of two or more lines starts there."""
@@ -670,14 +700,14 @@ def _block_end(state: State) -> int | None:
 def _prose_line(state: State, raw: str, line: int) -> None:
     """One prose line: its matching text (``#`` marks and emphasis gone); nothing for a page
     number or a rule."""
-    text = normalize(raw)
-    if text[:1] == "#":
-        text = _HEADING_MARK.sub("", text)
+    text = _normalize(raw)
+    if text[:1] == "#" and (m := _HEADING_MARK.match(text)):
+        text = text[m.end() :]
     if text[:1] in ("*", "_"):
-        m = _EMPHASIS.match(text)
-        if m:
-            text = m.group(2).strip()
-    if not text or _PAGE_NO.match(text) or _RULE.match(text):
+        emphasis = _EMPHASIS.match(text)
+        if emphasis:
+            text = emphasis.group(2).strip()
+    if not text or _is_dropped(text):
         return
     state.add(Prose(text, raw, Where(line=line)), "markdown" if raw.lstrip()[:1] == "#" else "")
 
@@ -871,7 +901,7 @@ def html_table(state: State) -> bool:
     """A raw HTML table inside markdown (pandoc's gfm writes the tables it cannot draw with
     pipes as HTML): read through the HTML reader, its spans expanded to the true grid."""
     line = state.lines[state.i]
-    if not _TABLE_OPEN.match(line.lstrip()):
+    if "<" not in line or not _TABLE_OPEN.match(line.lstrip()):
         return False
     depth = 0
     j = state.i
@@ -909,7 +939,7 @@ RULES: tuple[LayoutRule, ...] = (
     LayoutRule("rule", rule),
     LayoutRule("page_number", page_number),
     LayoutRule("bookmark", bookmark),
-    LayoutRule("html_table", html_table, lambda line: _TABLE_OPEN.match(line.lstrip()) is not None),
+    LayoutRule("html_table", html_table, lambda line: "<" in line and _TABLE_OPEN.match(line.lstrip()) is not None),
     # (a box table's border is a line of text: a prose block must stop before it)
     LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None),
     LayoutRule("markdown_pipe_row", markdown_pipe_row),
