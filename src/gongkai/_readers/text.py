@@ -9,7 +9,9 @@ layouts, which may be mixed within one text:
 
 The text is read line by line.  At each line the rules of :data:`RULES` are tried in their
 order; the first that applies consumes one or more lines and adds what it read to the document.
-A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``.  The order is:
+A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``, and the kinds of
+line it may read at (:func:`line_kind`: a rule for pipe rows is not tried at a line without a
+pipe).  The order is:
 
 ========================  ===================================================================
 ``blank``                 an empty line (or one of spaces): nothing to read
@@ -45,6 +47,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from attrs import evolve
 
@@ -63,6 +66,7 @@ __all__ = [
     "LayoutRule",
     "State",
     "read",
+    "line_kind",
     "read_text",
     "with_rule",
 ]
@@ -192,17 +196,35 @@ class State:
         self.last_row_layout = layout if isinstance(block, Row) else ""
 
 
+#: What a line is before any rule reads it (see :func:`line_kind`).
+LineKind = Literal["blank", "cell", "tab", "pipe", "text"]
+LINE_KINDS: tuple[LineKind, ...] = ("blank", "cell", "tab", "pipe", "text")
+
+
+def line_kind(line: str) -> LineKind:
+    """``blank`` (empty, or only spaces and TABs), ``cell`` (a TAB, then a cell-per-line cell
+    without TAB), ``tab`` (cells between TABs), ``pipe`` (a pipe, no TAB) or ``text``."""
+    if not line or line.isspace():
+        return "blank"
+    if "\t" in line:
+        return "cell" if _is_cell_line(line) else "tab"
+    return "pipe" if "|" in line else "text"
+
+
 @dataclass(frozen=True)
 class LayoutRule:
     """A named layout rule: ``apply(state)`` reads at ``state.i`` and returns True when it
     consumed lines (it then has moved ``state.i`` on), False to let the next rule try.
 
     ``claims``, for a rule that reads lines of text (no TAB, no pipe) as table rows, says
-    whether it reads a line: a prose block of ordinary lines stops there."""
+    whether it reads a line: a prose block of ordinary lines stops there.  ``kinds``: the
+    :func:`line_kind` of every line the rule may read at (None: any line); at other lines
+    it is not tried."""
 
     name: str
     apply: Callable[[State], bool]
     claims: Callable[[str], bool] | None = None
+    kinds: frozenset[LineKind] | None = None
 
 
 # ---------------------------------------------------------------------------- rows
@@ -934,20 +956,29 @@ def html_table(state: State) -> bool:
     return True
 
 
+_TEXT: frozenset[LineKind] = frozenset({"text"})
+_NOT_BLANK: frozenset[LineKind] = frozenset({"cell", "tab", "pipe", "text"})
+
 RULES: tuple[LayoutRule, ...] = (
-    LayoutRule("blank", blank),
-    LayoutRule("rule", rule),
-    LayoutRule("page_number", page_number),
-    LayoutRule("bookmark", bookmark),
-    LayoutRule("html_table", html_table, lambda line: "<" in line and _TABLE_OPEN.match(line.lstrip()) is not None),
+    LayoutRule("blank", blank, kinds=frozenset({"blank"})),
+    LayoutRule("rule", rule, kinds=frozenset({"pipe", "text"})),
+    LayoutRule("page_number", page_number, kinds=_TEXT),
+    LayoutRule("bookmark", bookmark, kinds=_TEXT),
+    LayoutRule(
+        "html_table",
+        html_table,
+        lambda line: "<" in line and _TABLE_OPEN.match(line.lstrip()) is not None,
+        kinds=_NOT_BLANK,
+    ),
     # (a box table's border is a line of text: a prose block must stop before it)
-    LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None),
-    LayoutRule("markdown_pipe_row", markdown_pipe_row),
-    LayoutRule("tab_separated_row", tab_separated_row),
-    LayoutRule("cell_per_line_row", cell_per_line_row),
-    LayoutRule("wrapped_cell", wrapped_cell),
-    LayoutRule("space_aligned_table", space_aligned_table),
-    LayoutRule("heading", heading),
+    LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None, kinds=_NOT_BLANK),
+    LayoutRule("markdown_pipe_row", markdown_pipe_row, kinds=frozenset({"pipe"})),
+    LayoutRule("tab_separated_row", tab_separated_row, kinds=frozenset({"tab"})),
+    # (a TAB alone is blank: it opens a row in some places, see _tab_alone_opens_row)
+    LayoutRule("cell_per_line_row", cell_per_line_row, kinds=frozenset({"cell", "blank"})),
+    LayoutRule("wrapped_cell", wrapped_cell, kinds=_TEXT),
+    LayoutRule("space_aligned_table", space_aligned_table, kinds=_TEXT),
+    LayoutRule("heading", heading, kinds=_TEXT),
     LayoutRule("prose", prose),
 )
 
@@ -974,7 +1005,12 @@ def with_rule(
 #: between spaces are table rows (:func:`space_separated_row`).  Not for other texts: a prose
 #: line wrapped before a number would be read as a row.
 PDF_TEXT_RULES: tuple[LayoutRule, ...] = with_rule(
-    LayoutRule("space_separated_row", space_separated_row, lambda line: _spaced_row_split(line) is not None),
+    LayoutRule(
+        "space_separated_row",
+        space_separated_row,
+        lambda line: _spaced_row_split(line) is not None,
+        kinds=_TEXT,
+    ),
     before="heading",
 )
 
@@ -1001,10 +1037,12 @@ def read_text(text: str, *, rules: Sequence[LayoutRule] = RULES) -> Document:
             lines.pop()
     state = State(lines, final_newline=final_newline or rest is not None)
     state.claims = tuple(r.claims for r in rules if r.claims is not None)
+    # at each line, only the rules that may read a line of its kind are tried
+    tried = {kind: [r.apply for r in rules if r.kinds is None or kind in r.kinds] for kind in LINE_KINDS}
     n = len(lines)
     while state.i < n:
-        for r in rules:
-            if r.apply(state):
+        for apply in tried[line_kind(lines[state.i])]:
+            if apply(state):
                 break
         else:  # (the last rule, prose, always reads a line; a caller's list may lack it)
             state.i += 1
