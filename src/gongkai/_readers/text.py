@@ -123,7 +123,7 @@ def _is_cell_line(line: str) -> bool:
 
 def _is_plain(line: str) -> bool:
     """A line of text: no TAB, no pipe, not blank."""
-    return "\t" not in line and "|" not in line and not _is_blank(line)
+    return "\t" not in line and "|" not in line and line != "" and not line.isspace()
 
 
 def _is_pipe_line(line: str) -> bool:
@@ -671,12 +671,14 @@ def _is_block_line(state: State, k: int) -> bool:
     """Whether line ``k`` may be part of a prose block: a line of text that opens nothing and
     no rule claims (the text's last line only when a line end follows it)."""
     line = state.lines[k]
-    return (
-        _is_plain(line)
-        and _OPENS.match(line) is None
-        and (k + 1 < len(state.lines) or state.final_newline)
-        and not any(claims(line) for claims in state.claims)  # (a line a table rule reads)
-    )
+    if not _is_plain(line) or _OPENS.match(line) is not None:
+        return False
+    if k + 1 == len(state.lines) and not state.final_newline:
+        return False
+    for claims in state.claims:  # (a line a table rule reads)
+        if claims(line):
+            return False
+    return True
 
 
 def _block_goes_on(state: State) -> bool:
