@@ -49,8 +49,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from attrs import evolve
-
 from .._document import Block, Cell, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
 from .._figures import CellClass, cell_text, classify, nfkc, normalize
@@ -65,8 +63,8 @@ __all__ = [
     "RULES",
     "LayoutRule",
     "State",
-    "read",
     "line_kind",
+    "read",
     "read_text",
     "with_rule",
 ]
@@ -230,7 +228,9 @@ class LayoutRule:
 # ---------------------------------------------------------------------------- rows
 
 
-def _row(cells: Sequence[Cell], classes: Sequence[CellClass], where: Where, *, trailing: bool = False) -> Row | None:
+def _row(
+    cells: Sequence[Cell], classes: Sequence[CellClass], where: Where, *, trailing: bool = False
+) -> Row | None:
     """A table row's cells (each with its :func:`~gongkai._figures.classify` class) → a
     :class:`Row` (labels: the text cells before the first figure, empty and repeated ones
     dropped; values: the cells after the last label, blank ones too, none when they are only
@@ -675,8 +675,8 @@ def _is_block_line(state: State, k: int) -> bool:
         return False
     if k + 1 == len(state.lines) and not state.final_newline:
         return False
-    for claims in state.claims:  # (a line a table rule reads)
-        if claims(line):
+    for claims in state.claims:  # noqa: SIM110 - a loop, not a generator per line of a long block
+        if claims(line):  # (a line a table rule reads)
             return False
     return True
 
