@@ -1,11 +1,14 @@
-"""The text reader's line kinds: a rule is tried only at the kinds of line it declares, so a
-rule must never read at a line of another kind (else the text would read differently)."""
+"""What the text reader tells quickly it tells exactly: a rule is tried only at the kinds of
+line it declares, so it must never read at a line of another kind; a line without a page
+number's characters is never one."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gongkai._figures import nfkc
+from gongkai._readers import text as reader
 from gongkai._readers.text import PDF_TEXT_RULES, RULES, LayoutRule, State, line_kind, read_text
 
 _pieces = st.sampled_from(
@@ -90,3 +93,13 @@ def test_a_callers_rule_without_kinds_is_tried_at_every_line() -> None:
     rules = (LayoutRule("note", note), *RULES)
     read_text("\n\t0\na\tb\n| a |\n正文\n", rules=rules)
     assert seen == ["blank", "cell", "tab", "pipe", "text"]
+
+
+def test_every_character_nfkc_makes_a_page_numbers_dash_or_di_is_in_the_hint() -> None:
+    # page_number looks for a page number only in a line with one of these characters
+    wanted = "-—–第"
+    for code in range(0x110000):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF or not any(w in nfkc(ch) for w in wanted):
+            continue
+        assert reader._PAGE_NO_HINT.search(ch), f"U+{code:04X}"
