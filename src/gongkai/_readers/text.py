@@ -250,6 +250,7 @@ def _row(
 
 
 def _classes(cells: Sequence[Cell]) -> list[CellClass]:
+    """Each cell's :func:`~gongkai._figures.classify` class."""
     return [classify(c.text) for c in cells]
 
 
