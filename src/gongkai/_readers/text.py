@@ -344,7 +344,10 @@ def _split_cells(state: State, raws: list[str], where: Where, *, pads: bool = Fa
     drop = _pandas_index(state, texts)
     if drop < 0:
         return None
-    return [Cell(t, r, where, pad=pads and r == " ") for t, r in zip(texts[drop:], raws[drop:], strict=True)]
+    cells = [Cell(t, r, where) for t, r in zip(texts[drop:], raws[drop:], strict=True)]
+    if pads:
+        cells = [Cell(c.text, c.raw, where, pad=True) if c.raw == " " else c for c in cells]
+    return cells
 
 
 # ---------------------------------------------------------------------------- the rules
