@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from attrs import evolve, frozen
 
 from .._document import Cell, Row, Where
-from .._figures import cell_text, classify
+from .._figures import CellClass, cell_text, classify
 
-__all__ = ["MAX_SPAN", "GridCell", "split_row", "table_rows"]
+__all__ = ["MAX_SPAN", "GridCell", "split_cells", "split_row", "table_rows"]
 
 #: No template table is wider than this: a larger colspan or rowspan is cut to it.
 MAX_SPAN = 64
@@ -88,15 +88,32 @@ def split_row(cells: Sequence[Cell], where: Where, *, table: int | None = None) 
     """A grid row's cells → a :class:`Row`: labels are the text cells up to the last one before
     the first figure (empty and repeated labels dropped), values every cell after; None for a
     row with nothing in it."""
-    classes = [classify(c.text) for c in cells]
-    first_figure = next((i for i, k in enumerate(classes) if k in ("number", "mark", "numbers")), len(cells))
-    last_label = max((i for i in range(first_figure) if classes[i] == "text"), default=-1)
+    parts = split_cells(cells, [classify(c.text) for c in cells])
+    if parts is None:
+        return None
+    return Row(parts[0], parts[1], where, grid=True, table=table)
+
+
+def split_cells(
+    cells: Sequence[Cell], classes: Sequence[CellClass]
+) -> tuple[tuple[Cell, ...], tuple[Cell, ...]] | None:
+    """A row's cells, each with its :func:`~gongkai._figures.classify` class → its labels and
+    values (as :func:`split_row` splits them), or None for a row with nothing in it.  For a
+    reader that has classified its cells already."""
+    first_figure = len(cells)
+    for i, k in enumerate(classes):
+        if k == "number" or k == "mark" or k == "numbers":
+            first_figure = i
+            break
+    last_label = -1
     labels: list[Cell] = []
-    for i in range(last_label + 1):
-        if classes[i] == "text" and (not labels or labels[-1].text != cells[i].text):
-            labels.append(cells[i])
+    for i in range(first_figure):
+        if classes[i] == "text":
+            last_label = i
+            if not labels or labels[-1].text != cells[i].text:
+                labels.append(cells[i])
     values = tuple(cells[last_label + 1 :])
     # a row of two or more blank cells of its own is a blank report's figures (table 四), not nothing
     if not labels and all(not c.text for c in values) and sum(not c.pad for c in values) < 2:
         return None
-    return Row(tuple(labels), values, where, grid=True, table=table)
+    return tuple(labels), values

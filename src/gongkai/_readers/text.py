@@ -9,7 +9,9 @@ layouts, which may be mixed within one text:
 
 The text is read line by line.  At each line the rules of :data:`RULES` are tried in their
 order; the first that applies consumes one or more lines and adds what it read to the document.
-A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``.  The order is:
+A rule is a :class:`LayoutRule`: a name and a function ``(state) -> bool``, and the kinds of
+line it may read at (:func:`line_kind`: a rule for pipe rows is not tried at a line without a
+pipe).  The order is:
 
 ========================  ===================================================================
 ``blank``                 an empty line (or one of spaces): nothing to read
@@ -45,13 +47,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from attrs import evolve
+from typing import Literal
 
 from .._document import Block, Cell, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
-from .._figures import cell_text, classify, nfkc, normalize
-from ._grid import split_row
+from .._figures import CellClass, cell_text, classify, nfkc, normalize
+from ._grid import split_cells
 
 __all__ = [
     "CONTINUATION_MAX",
@@ -62,6 +63,7 @@ __all__ = [
     "RULES",
     "LayoutRule",
     "State",
+    "line_kind",
     "read",
     "read_text",
     "with_rule",
@@ -86,6 +88,10 @@ CONTINUATION_MAX = 12
 
 _PAGE_NO = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]$|^第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?$")
 _RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+#: a page number has a dash or 第, also as a character NFKC makes one (``－``, ``﹣``, ``︱``…)
+_PAGE_NO_HINT = re.compile("[-—–第\ufe31\ufe32\ufe58\ufe63\uff0d]")
+#: the first character of a page number or a rule, in normalised text
+_DROPPED_FIRST = frozenset("-—–第|:")
 #: a table rule that does not open with a pipe (html2text's ``---|---``)
 _BARE_RULE = re.compile(r"^\s*:?-{3,}:?\s*\|")
 _BOOKMARKS = re.compile(r"^(?:\s*\[bookmark:[^\]]*\])+\s*$")
@@ -115,7 +121,7 @@ def _is_cell_line(line: str) -> bool:
 
 def _is_plain(line: str) -> bool:
     """A line of text: no TAB, no pipe, not blank."""
-    return "\t" not in line and "|" not in line and not _is_blank(line)
+    return "\t" not in line and "|" not in line and line != "" and not line.isspace()
 
 
 def _is_pipe_line(line: str) -> bool:
@@ -129,6 +135,11 @@ def _is_pipe_line(line: str) -> bool:
 def _is_tsv_line(line: str) -> bool:
     """A tab-separated row: a TAB, something visible, and not a cell-per-line cell."""
     return "\t" in line and not _is_blank(line) and not _is_cell_line(line)
+
+
+def _is_dropped(text: str) -> bool:
+    """Whether normalised text is a page number or a table rule (prose drops it)."""
+    return text[:1] in _DROPPED_FIRST and (_PAGE_NO.match(text) is not None or _RULE.match(text) is not None)
 
 
 def _is_rule(line: str) -> bool:
@@ -183,38 +194,64 @@ class State:
         self.last_row_layout = layout if isinstance(block, Row) else ""
 
 
+#: What a line is before any rule reads it (see :func:`line_kind`).
+LineKind = Literal["blank", "cell", "tab", "pipe", "text"]
+LINE_KINDS: tuple[LineKind, ...] = ("blank", "cell", "tab", "pipe", "text")
+
+
+def line_kind(line: str) -> LineKind:
+    """``blank`` (empty, or only spaces and TABs), ``cell`` (a TAB, then a cell-per-line cell
+    without TAB), ``tab`` (cells between TABs), ``pipe`` (a pipe, no TAB) or ``text``."""
+    if not line or line.isspace():
+        return "blank"
+    if "\t" in line:
+        return "cell" if _is_cell_line(line) else "tab"
+    return "pipe" if "|" in line else "text"
+
+
 @dataclass(frozen=True)
 class LayoutRule:
     """A named layout rule: ``apply(state)`` reads at ``state.i`` and returns True when it
     consumed lines (it then has moved ``state.i`` on), False to let the next rule try.
 
     ``claims``, for a rule that reads lines of text (no TAB, no pipe) as table rows, says
-    whether it reads a line: a prose block of ordinary lines stops there."""
+    whether it reads a line: a prose block of ordinary lines stops there.  ``kinds``: the
+    :func:`line_kind` of every line the rule may read at (None: any line); at other lines
+    it is not tried."""
 
     name: str
     apply: Callable[[State], bool]
     claims: Callable[[str], bool] | None = None
+    kinds: frozenset[LineKind] | None = None
 
 
 # ---------------------------------------------------------------------------- rows
 
 
-def _row(cells: Sequence[Cell], where: Where, *, trailing: bool = False) -> Row | None:
-    """A table row's cells → a :class:`Row` (labels: the text cells before the first figure,
-    empty and repeated ones dropped; values: the cells after the last label, blank ones too,
-    none when they are only pads), or None for a row with nothing in it."""
-    row = split_row(cells, where)
-    if row is None:
+def _row(
+    cells: Sequence[Cell], classes: Sequence[CellClass], where: Where, *, trailing: bool = False
+) -> Row | None:
+    """A table row's cells (each with its :func:`~gongkai._figures.classify` class) → a
+    :class:`Row` (labels: the text cells before the first figure, empty and repeated ones
+    dropped; values: the cells after the last label, blank ones too, none when they are only
+    pads), or None for a row with nothing in it."""
+    parts = split_cells(cells, classes)
+    if parts is None:
         return None
-    if not any(c.text for c in row.values):
-        if not row.labels:  # a row that holds nothing (an empty markdown header)
-            return None
-        if all(c.pad for c in row.values):  # a label row (a caption, a category) and its pads
-            return evolve(row, values=(), grid=False, trailing=trailing, width=len(cells))
-    values = row.values  # blank cells are cells of the row: read as blank, not lost
-    # width: every cell the source row had (labels, pads, repeats, values): a row at the
-    # table's full width tells its own label pads from its blank cells
-    return evolve(row, values=values, grid=False, trailing=trailing, width=len(cells))
+    labels, values = parts
+    if labels and all(c.pad for c in values) and not any(c.text for c in values):
+        values = ()  # a label row (a caption, a category) and its pads
+    elif not labels and not any(c.text for c in values):
+        return None  # a row that holds nothing (an empty markdown header)
+    # blank values are cells of the row: read as blank, not lost.  width: every cell the source
+    # row had (labels, pads, repeats, values): a row at the table's full width tells its own
+    # label pads from its blank cells
+    return Row(labels, values, where, trailing=trailing, width=len(cells))
+
+
+def _classes(cells: Sequence[Cell]) -> list[CellClass]:
+    """Each cell's :func:`~gongkai._figures.classify` class."""
+    return [classify(c.text) for c in cells]
 
 
 def _too_many_cells(state: State, raw: str, where: Where) -> None:
@@ -235,14 +272,25 @@ def _too_many_cells(state: State, raw: str, where: Where) -> None:
 
 
 def _add_row(
-    state: State, cells: list[Cell], where: Where, layout: str, raw: str, *, trailing: bool = False
+    state: State,
+    cells: list[Cell],
+    where: Where,
+    layout: str,
+    raw: str | None = None,
+    *,
+    trailing: bool = False,
+    classes: Sequence[CellClass] | None = None,
 ) -> None:
     """Add a row of ``cells`` (joining a waiting broken cell's first piece in front); a row
-    of more cells than any row has is prose."""
+    of more cells than any row has is prose.  ``raw`` is the row as printed (None: its lines,
+    as ``where`` says); ``classes`` the cells' classes, when the caller has them."""
     if len(cells) > MAX_CELLS:
+        if raw is None:
+            first = where.line or 1
+            raw = "\n".join(state.lines[first - 1 : where.end_line or first])
         _too_many_cells(state, raw, where)
         return
-    row = _row(cells, where, trailing=trailing)
+    row = _row(cells, _classes(cells) if classes is None else classes, where, trailing=trailing)
     if state.wrapped:
         row = _join_wrapped(state, row, where, trailing)
     if row is not None:
@@ -268,7 +316,8 @@ def _join_wrapped(state: State, row: Row | None, where: Where, trailing: bool) -
         cells[0] = Cell(frag.text + head.text, frag.raw + "\n" + head.raw, frag.where)
     else:
         cells.insert(0, frag)
-    return _row(cells, Where(line=first_line, end_line=where.end_line or where.line), trailing=trailing)
+    where = Where(line=first_line, end_line=where.end_line or where.line)
+    return _row(cells, _classes(cells), where, trailing=trailing)
 
 
 def _pandas_index(state: State, texts: list[str]) -> int:
@@ -288,14 +337,17 @@ def _pandas_index(state: State, texts: list[str]) -> int:
     return 0
 
 
-def _split_cells(state: State, raws: list[str], line: int) -> list[Cell] | None:
-    """A one-line row's cells (pandas' index cells dropped); None for pandas' header row."""
-    where = Where(line=line)
-    cells = [Cell(cell_text(r), r, where) for r in raws]
-    drop = _pandas_index(state, [c.text for c in cells])
+def _split_cells(state: State, raws: list[str], where: Where, *, pads: bool = False) -> list[Cell] | None:
+    """A one-line row's cells, all at ``where`` (pandas' index cells dropped); None for
+    pandas' header row.  With ``pads``, a cell of one space is a pad (markitdown's ``| |``)."""
+    texts = [cell_text(r) for r in raws]
+    drop = _pandas_index(state, texts)
     if drop < 0:
         return None
-    return cells[drop:]
+    cells = [Cell(t, r, where) for t, r in zip(texts[drop:], raws[drop:], strict=True)]
+    if pads:
+        cells = [Cell(c.text, c.raw, where, pad=True) if c.raw == " " else c for c in cells]
+    return cells
 
 
 # ---------------------------------------------------------------------------- the rules
@@ -339,7 +391,9 @@ def rule(state: State) -> bool:
 def page_number(state: State) -> bool:
     """A page number (``- 4 -``, ``第 4 页``, ``第4页，共9页``): dropped."""
     line = state.lines[state.i]
-    if len(line) > 40 or not _is_plain(line) or _PAGE_NO.match(" ".join(nfkc(line).split())) is None:
+    if len(line) > 40 or not _is_plain(line) or _PAGE_NO_HINT.search(line) is None:
+        return False
+    if _PAGE_NO.match(" ".join(nfkc(line).split())) is None:
         return False
     state.i += 1
     return True
@@ -406,11 +460,10 @@ def markdown_pipe_row(state: State) -> bool:
     if len(raws) > MAX_CELLS:
         _too_many_cells(state, text, where)
         return True
-    cells = _split_cells(state, raws, first)
+    # (markitdown's pad where a merged cell spans: ``| |``)
+    cells = _split_cells(state, raws, Where(line=first) if end != first else where, pads=outer and opens)
     if cells is None:
         return True
-    if outer and opens:  # markitdown's pad where a merged cell spans: ``| |``
-        cells = [Cell(c.text, c.raw, c.where, pad=True) if c.raw == " " else c for c in cells]
     _add_row(state, cells, where, "markdown", text, trailing=trailing)
     return True
 
@@ -427,7 +480,7 @@ def tab_separated_row(state: State) -> bool:
     if len(raws) > MAX_CELLS:
         _too_many_cells(state, line, where)
         return True
-    cells = _split_cells(state, raws, state.i)
+    cells = _split_cells(state, raws, where)
     if cells is not None:
         _add_row(state, cells, where, "tab-separated", line, trailing=line.endswith("\t"))
     return True
@@ -511,30 +564,34 @@ def _cell_rows(state: State, cells: list[tuple[int, int]]) -> None:
     """Cell-per-line cells → rows: a label after the figures opens the next row."""
     if not cells:
         return
+    lines = state.lines
     made: list[Cell] = []
+    classes: list[CellClass] = []
     seen_figure = False
     start = 0
     for a, b in cells:
-        raw = _cell_raw(state.lines, a, b)
+        raw = _cell_raw(lines, a, b)
         text = cell_text(raw)
         kind = classify(text)
-        if kind == "text" and seen_figure:
-            _cell_segment(state, made[start:])
-            start, seen_figure = len(made), False
-        elif text and kind != "text":
+        if kind == "text":
+            if seen_figure:
+                _cell_segment(state, made[start:], classes[start:])
+                start, seen_figure = len(made), False
+        elif kind != "blank":
             seen_figure = True
         made.append(Cell(text, raw, Where(line=a + 1, end_line=b + 1) if b != a else Where(line=a + 1)))
-    _cell_segment(state, made[start:])
+        classes.append(kind)
+    _cell_segment(state, made[start:], classes[start:])
 
 
-def _cell_segment(state: State, cells: list[Cell]) -> None:
+def _cell_segment(state: State, cells: list[Cell], classes: list[CellClass]) -> None:
     """One cell-per-line row's cells → a row (from its first cell's line to its last's)."""
     if not cells:
         return
     first = cells[0].where.line or 1
     last = cells[-1].where.end_line or cells[-1].where.line or first
     where = Where(line=first, end_line=last) if last != first else Where(line=first)
-    _add_row(state, cells, where, "cell-per-line", "\n".join(state.lines[first - 1 : last]))
+    _add_row(state, cells, where, "cell-per-line", classes=classes)
 
 
 def wrapped_cell(state: State) -> bool:
@@ -574,7 +631,7 @@ def heading(state: State) -> bool:
     an ordinary line that no other ordinary line follows (a paragraph).  ``#`` marks and
     emphasis around the line are dropped."""
     line = state.lines[state.i]
-    if not _is_plain(line) or (_OPENS.match(line) is None and _block_end(state) is not None):
+    if not _is_plain(line) or (_OPENS.match(line) is None and _block_goes_on(state)):
         return False
     state.i += 1
     _prose_line(state, line, state.i)
@@ -596,8 +653,8 @@ def prose(state: State) -> bool:
         raw = lines[k]
         if _is_blank(raw):
             continue
-        norm = normalize(raw)
-        if _PAGE_NO.match(norm) or _RULE.match(norm):
+        norm = _normalize(raw)
+        if _is_dropped(norm):
             continue
         parts.append(Cell(norm, raw, Where(line=k + 1)))
     while end < len(lines) and _is_empty(lines[end]):
@@ -618,12 +675,33 @@ def _is_block_line(state: State, k: int) -> bool:
     """Whether line ``k`` may be part of a prose block: a line of text that opens nothing and
     no rule claims (the text's last line only when a line end follows it)."""
     line = state.lines[k]
-    return (
-        _is_plain(line)
-        and _OPENS.match(line) is None
-        and (k + 1 < len(state.lines) or state.final_newline)
-        and not any(claims(line) for claims in state.claims)  # (a line a table rule reads)
-    )
+    if not _is_plain(line) or _OPENS.match(line) is not None:
+        return False
+    if k + 1 == len(state.lines) and not state.final_newline:
+        return False
+    for claims in state.claims:  # noqa: SIM110 - a loop, not a generator per line of a long block
+        if claims(line):  # (a line a table rule reads)
+            return False
+    return True
+
+
+def _block_goes_on(state: State) -> bool:
+    """Whether a prose block of two or more lines starts at the current line (another block
+    line follows it, empty lines between allowed): :func:`_block_end` without its scan."""
+    lines = state.lines
+    if not _is_block_line(state, state.i):
+        return False
+    k = state.i + 1
+    while k < len(lines) and _is_empty(lines[k]):
+        k += 1
+    return k < len(lines) and _is_block_line(state, k)
+
+
+def _normalize(raw: str) -> str:
+    """A prose line's :func:`~gongkai._figures.normalize` text; the line itself when that is the
+    same (one string kept, not two: a text of many short lines)."""
+    text = normalize(raw)
+    return raw if text == raw else text
 
 
 def _block_end(state: State) -> int | None:
@@ -650,14 +728,14 @@ def _block_end(state: State) -> int | None:
 def _prose_line(state: State, raw: str, line: int) -> None:
     """One prose line: its matching text (``#`` marks and emphasis gone); nothing for a page
     number or a rule."""
-    text = normalize(raw)
-    if text[:1] == "#":
-        text = _HEADING_MARK.sub("", text)
+    text = _normalize(raw)
+    if text[:1] == "#" and (m := _HEADING_MARK.match(text)):
+        text = text[m.end() :]
     if text[:1] in ("*", "_"):
-        m = _EMPHASIS.match(text)
-        if m:
-            text = m.group(2).strip()
-    if not text or _PAGE_NO.match(text) or _RULE.match(text):
+        emphasis = _EMPHASIS.match(text)
+        if emphasis:
+            text = emphasis.group(2).strip()
+    if not text or _is_dropped(text):
         return
     state.add(Prose(text, raw, Where(line=line)), "markdown" if raw.lstrip()[:1] == "#" else "")
 
@@ -743,7 +821,7 @@ def space_aligned_table(state: State) -> bool:
         first, last = group[0] + 1, group[-1] + 1
         where = Where(line=first, end_line=last) if last != first else Where(line=first)
         cells = [Cell(cell_text(t), t, Where(line=first)) for t in texts]
-        _add_row(state, cells, where, "space-aligned", "\n".join(lines[first - 1 : last]))
+        _add_row(state, cells, where, "space-aligned")
     state.i = end + 1
     return True
 
@@ -851,7 +929,7 @@ def html_table(state: State) -> bool:
     """A raw HTML table inside markdown (pandoc's gfm writes the tables it cannot draw with
     pipes as HTML): read through the HTML reader, its spans expanded to the true grid."""
     line = state.lines[state.i]
-    if not _TABLE_OPEN.match(line.lstrip()):
+    if "<" not in line or not _TABLE_OPEN.match(line.lstrip()):
         return False
     depth = 0
     j = state.i
@@ -884,20 +962,29 @@ def html_table(state: State) -> bool:
     return True
 
 
+_TEXT: frozenset[LineKind] = frozenset({"text"})
+_NOT_BLANK: frozenset[LineKind] = frozenset({"cell", "tab", "pipe", "text"})
+
 RULES: tuple[LayoutRule, ...] = (
-    LayoutRule("blank", blank),
-    LayoutRule("rule", rule),
-    LayoutRule("page_number", page_number),
-    LayoutRule("bookmark", bookmark),
-    LayoutRule("html_table", html_table, lambda line: _TABLE_OPEN.match(line.lstrip()) is not None),
+    LayoutRule("blank", blank, kinds=frozenset({"blank"})),
+    LayoutRule("rule", rule, kinds=frozenset({"pipe", "text"})),
+    LayoutRule("page_number", page_number, kinds=_TEXT),
+    LayoutRule("bookmark", bookmark, kinds=_TEXT),
+    LayoutRule(
+        "html_table",
+        html_table,
+        lambda line: "<" in line and _TABLE_OPEN.match(line.lstrip()) is not None,
+        kinds=_NOT_BLANK,
+    ),
     # (a box table's border is a line of text: a prose block must stop before it)
-    LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None),
-    LayoutRule("markdown_pipe_row", markdown_pipe_row),
-    LayoutRule("tab_separated_row", tab_separated_row),
-    LayoutRule("cell_per_line_row", cell_per_line_row),
-    LayoutRule("wrapped_cell", wrapped_cell),
-    LayoutRule("space_aligned_table", space_aligned_table),
-    LayoutRule("heading", heading),
+    LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None, kinds=_NOT_BLANK),
+    LayoutRule("markdown_pipe_row", markdown_pipe_row, kinds=frozenset({"pipe"})),
+    LayoutRule("tab_separated_row", tab_separated_row, kinds=frozenset({"tab"})),
+    # (a TAB alone is blank: it opens a row in some places, see _tab_alone_opens_row)
+    LayoutRule("cell_per_line_row", cell_per_line_row, kinds=frozenset({"cell", "blank"})),
+    LayoutRule("wrapped_cell", wrapped_cell, kinds=_TEXT),
+    LayoutRule("space_aligned_table", space_aligned_table, kinds=_TEXT),
+    LayoutRule("heading", heading, kinds=_TEXT),
     LayoutRule("prose", prose),
 )
 
@@ -924,7 +1011,12 @@ def with_rule(
 #: between spaces are table rows (:func:`space_separated_row`).  Not for other texts: a prose
 #: line wrapped before a number would be read as a row.
 PDF_TEXT_RULES: tuple[LayoutRule, ...] = with_rule(
-    LayoutRule("space_separated_row", space_separated_row, lambda line: _spaced_row_split(line) is not None),
+    LayoutRule(
+        "space_separated_row",
+        space_separated_row,
+        lambda line: _spaced_row_split(line) is not None,
+        kinds=_TEXT,
+    ),
     before="heading",
 )
 
@@ -951,10 +1043,12 @@ def read_text(text: str, *, rules: Sequence[LayoutRule] = RULES) -> Document:
             lines.pop()
     state = State(lines, final_newline=final_newline or rest is not None)
     state.claims = tuple(r.claims for r in rules if r.claims is not None)
+    # at each line, only the rules that may read a line of its kind are tried
+    tried = {kind: [r.apply for r in rules if r.kinds is None or kind in r.kinds] for kind in LINE_KINDS}
     n = len(lines)
     while state.i < n:
-        for r in rules:
-            if r.apply(state):
+        for apply in tried[line_kind(lines[state.i])]:
+            if apply(state):
                 break
         else:  # (the last rule, prose, always reads a line; a caller's list may lack it)
             state.i += 1
