@@ -17,7 +17,7 @@ from lark import Token, Tree
 
 from ._document import Block, Cell, Document, Prose, Row, Where
 from ._errors import Diagnostic, Severity
-from ._figures import classify, read_value
+from ._figures import cell_text, classify, read_value
 from ._grammar import Skipped
 from ._model import Coverage, Figure, Paragraph, Report, Section, Table
 from ._model import Row as ModelRow
@@ -31,6 +31,8 @@ _TITLE_END = re.compile(r"政府信息公开[^。，,]{0,8}(?:年度报告|年�
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _TITLE_SUFFIX = re.compile(r"(?:关于)?(?:的)?政府信息公开[^。，,]{0,8}(?:年度报告|年报)$")
 _HEADING_NUMBER = re.compile(r"^\s*#*\s*[一二三四五六七八九十\d]{1,2}\s*[、.．:：]?\s*")
+# a line break inside a cell: an HTML break a converter kept, or a line end
+_LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>|\n", re.I)
 _MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\[bookmark:[^\]]*\]")
 
 
@@ -146,12 +148,13 @@ class _Builder:
         for t, row, p, width in zip(present, rows, placements, widths, strict=True):
             if p.extra or p.doubtful or any(c is None for c in p.cells):
                 self.placement_notes(row, p, width)
+            doubtful = p.doubtful or self.figures_in_label(row)
             cells = list(p.cells)
             for rs in spec.rows[t]:
                 own, cells = cells[: len(rs.columns)], cells[len(rs.columns) :]
                 figures = tuple(
                     [
-                        self.figure(rs, column, cell, row, p.doubtful)
+                        self.figure(rs, column, cell, row, doubtful)
                         for column, cell in zip(rs.columns, own, strict=True)
                     ]
                 )
@@ -170,6 +173,29 @@ class _Builder:
             Coverage(expected, read),
             where=first,
         )
+
+    def figures_in_label(self, row: Row) -> bool:
+        """Whether a label cell of ``row`` holds figures on lines of their own (``行政许可<br>2293``):
+        the text has merged the row's cells, so none of its figures can be placed with
+        certainty (an error; the row's figures are doubtful)."""
+        numbers = [
+            piece.strip()
+            for c in row.labels
+            if "<" in c.raw or "\n" in c.raw
+            for piece in _LINE_BREAK.split(c.raw)[1:]
+            if classify(cell_text(piece)) == "number"
+        ]
+        if numbers:
+            self.note(
+                "figures-in-label",
+                f"row {row.label[:40]!r}: its label cell holds figures ({', '.join(numbers[:10])}): "
+                "the text has merged the row's cells, its figures are doubtful; read the published "
+                "document with gongkai.read",
+                row.where,
+                "error",
+                raw=" | ".join(c.raw for c in (*row.labels, *row.values)),
+            )
+        return bool(numbers)
 
     def row_label(self, row: Row, rs: RowSpec, shared: int) -> str:
         if shared > 1:  # several rows of the template in one printed row (table 四)
