@@ -106,3 +106,38 @@ def test_a_stray_line_after_a_row_of_several_lines_is_set_aside_not_placed() -> 
     assert read.appeals["litigation.after_review"]["total"].value == 7
     [aside] = [d for d in read.diagnostics if d.code == "extra-cells"]
     assert aside.severity == "error" and aside.line == text.count("\n") and "'/'" in aside.message
+
+
+def test_figures_inside_a_label_cell_are_an_error_and_the_row_doubtful() -> None:
+    """A converter that merged a row's cells leaves figures in its label cell
+    (``行政许可<br>2293``): the row's figures cannot be placed with certainty."""
+    text = SEEDS[1].read_text("utf-8")
+    report = gongkai.parse(text)
+    line = report.active["licensing"].line
+    assert line is not None
+    lines = text.split("\n")
+    label = next(c for c in lines[line - 1].split("\t") if "行政许可" in c)
+    lines[line - 1] = lines[line - 1].replace(label, label + "<br>2293", 1)
+    read = gongkai.parse("\n".join(lines))
+    [d] = [d for d in read.diagnostics if d.code == "figures-in-label"]
+    assert d.severity == "error" and d.line == line and "2293" in d.message
+    assert all(f.doubtful for f in read.active["licensing"].figures)
+    assert read.read_status == "incomplete"
+
+
+def test_a_table_whose_rows_lost_their_columns_is_not_read() -> None:
+    """Two rows of table 二 whose label cells swallowed their figures: the text has lost the
+    table's grid, so the table gets an error and every one of its figures is doubtful."""
+    text = SEEDS[1].read_text("utf-8")
+    report = gongkai.parse(text)
+    lines = text.split("\n")
+    for key in ("licensing", "penalty"):
+        line = report.active[key].line
+        assert line is not None
+        label = next(c for c in lines[line - 1].split("\t") if report.active[key].label in c)
+        lines[line - 1] = lines[line - 1].replace(label, label + "<br>12", 1)
+    read = gongkai.parse("\n".join(lines))
+    [d] = [d for d in read.diagnostics if d.code == "table-not-read"]
+    assert d.severity == "error" and "主动公开" in d.message
+    assert all(f.doubtful for _, f in read.active.figures())
+    assert not any(f.doubtful for _, f in read.requests.figures())

@@ -37,23 +37,7 @@ _W3M = (
     "_GRID_BORDER (it opens with '│'), so grid_table stops at table 三's first rowspan and the "
     "rest of the table is skipped with warnings only"
 )
-_PYMUPDF4LLM = (
-    "pymupdf4llm's markdown from a PDF fuses cells across columns: figures inside a label cell "
-    "after <br> ('|行政规范性文件<br>69<br>3|66|5|', '|行政许可<br>2293|||') are read as label "
-    "text, the cells after them as the row's figures (66, 5; blank), with no flag; the text "
-    "should be refused"
-)
-_MARKITDOWN_PDF = (
-    "markitdown's PDF text (pdfminer order) has lost the grid: a row's label stands with only "
-    "empty cells ('| 开   | 法规禁止公开   |     |     |     |     |'), its figures elsewhere; "
-    "the row is read as 7 blanks with a cell-count info only; the text should be refused"
-)
 XFAIL: dict[str, str] = {
-    "huaian_2024.pdf.markitdown.txt": _MARKITDOWN_PDF,
-    "pingtan_2023.pdf.markitdown.txt": _MARKITDOWN_PDF,
-    "huaian_2024.pdf.pymupdf4llm.txt": _PYMUPDF4LLM,
-    "pingtan_2021.pdf.pymupdf4llm.txt": _PYMUPDF4LLM,
-    "pingtan_2023.pdf.pymupdf4llm.txt": _PYMUPDF4LLM,
     "huaian_2024.pdf.pdfplumber.txt": _PDF_TEXT,
     "huaian_2024.pdf.pdftotext-raw.txt": _PDF_TEXT,
     "huaian_2024.pdf.pypdf.txt": _PDF_TEXT,

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+import attrs
 from lark import Token, Tree
 
 from ._document import Block, Cell, Document, Prose, Row, Where
 from ._errors import Diagnostic, Severity
-from ._figures import classify, read_value
+from ._figures import cell_text, classify, read_value
 from ._grammar import Skipped
 from ._model import Coverage, Figure, Paragraph, Report, Section, Table
 from ._model import Row as ModelRow
@@ -26,11 +27,15 @@ from ._variants import RowSpec, TableSpec, Variant
 
 __all__ = ["build_report"]
 
+# a table with this many rows whose cells the text lost or merged has lost its grid
+_GRID_LOST_ROWS = 2
 _SECTION_RULE = re.compile(r"^(?:headless|section)(\d+)$")
 _TITLE_END = re.compile(r"政府信息公开[^。，,]{0,8}(?:年度报告|年报)$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _TITLE_SUFFIX = re.compile(r"(?:关于)?(?:的)?政府信息公开[^。，,]{0,8}(?:年度报告|年报)$")
 _HEADING_NUMBER = re.compile(r"^\s*#*\s*[一二三四五六七八九十\d]{1,2}\s*[、.．:：]?\s*")
+# a line break inside a cell: an HTML break a converter kept, or a line end
+_LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>|\n", re.I)
 _MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\[bookmark:[^\]]*\]")
 
 
@@ -64,6 +69,9 @@ class _Builder:
         self.diags: list[Diagnostic] = list(document.diagnostics)
         # which table a row terminal belongs to
         self.owner: dict[str, TableSpec] = {t: spec for spec in variant.tables for t in spec.rows}
+        # per table: the first and last block of its rows, and how many rows lost their grid
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.broken: dict[str, int] = {}
 
     def block(self, token: Token) -> Block:
         return self.blocks[(token.line or 1) - 1]
@@ -143,15 +151,20 @@ class _Builder:
         placements = place(rows, widths, label_columns=spec.label_columns, pads=spec.pads, header=header)
         model_rows: list[ModelRow] = []
         read = 0
+        broken = 0  # rows whose cells the text lost or merged
         for t, row, p, width in zip(present, rows, placements, widths, strict=True):
+            lost = False
             if p.extra or p.doubtful or any(c is None for c in p.cells):
-                self.placement_notes(row, p, width)
+                lost = self.placement_notes(row, p, width)
+            merged = self.figures_in_label(row)
+            broken += lost or merged
+            doubtful = p.doubtful or merged
             cells = list(p.cells)
             for rs in spec.rows[t]:
                 own, cells = cells[: len(rs.columns)], cells[len(rs.columns) :]
                 figures = tuple(
                     [
-                        self.figure(rs, column, cell, row, p.doubtful)
+                        self.figure(rs, column, cell, row, doubtful)
                         for column, cell in zip(rs.columns, own, strict=True)
                     ]
                 )
@@ -161,6 +174,9 @@ class _Builder:
                 self.alias_note(rs, row)
         expected = sum(len(rs.columns) for rs in spec.row_specs())
         first = rows[0].where if rows else (self.block(heads[0]).where if heads else None)
+        indices = [(t.line or 1) - 1 for t in tokens]
+        self.spans[spec.name] = (min(indices), max(indices)) if indices else (-1, -1)
+        self.broken[spec.name] = broken
         return Table(
             spec.name,
             spec.title,
@@ -170,6 +186,29 @@ class _Builder:
             Coverage(expected, read),
             where=first,
         )
+
+    def figures_in_label(self, row: Row) -> bool:
+        """Whether a label cell of ``row`` holds figures on lines of their own (``行政许可<br>2293``):
+        the text has merged the row's cells, so none of its figures can be placed with
+        certainty (an error; the row's figures are doubtful)."""
+        numbers = [
+            piece.strip()
+            for c in row.labels
+            if "<" in c.raw or "\n" in c.raw
+            for piece in _LINE_BREAK.split(c.raw)[1:]
+            if classify(cell_text(piece)) == "number"
+        ]
+        if numbers:
+            self.note(
+                "figures-in-label",
+                f"row {row.label[:40]!r}: its label cell holds figures ({', '.join(numbers[:10])}): "
+                "the text has merged the row's cells, its figures are doubtful; read the published "
+                "document with gongkai.read",
+                row.where,
+                "error",
+                raw=" | ".join(c.raw for c in (*row.labels, *row.values)),
+            )
+        return bool(numbers)
 
     def row_label(self, row: Row, rs: RowSpec, shared: int) -> str:
         if shared > 1:  # several rows of the template in one printed row (table 四)
@@ -212,16 +251,29 @@ class _Builder:
             column, value, cell.raw.strip(), cell.where.line, kind, where=cell.where, doubtful=doubtful
         )
 
-    def placement_notes(self, row: Row, p: Placement, width: int) -> None:
+    def placement_notes(self, row: Row, p: Placement, width: int) -> bool:
+        """Diagnostics for a row that did not fit its columns as printed; whether the text lost
+        or added cells there (cells set aside, or cells missing from a row with no figure)."""
         label = row.label or "(no label)"
+        lost = bool(p.extra)
         missing = sum(1 for c in p.cells if c is None)
         if missing:
+            # a document's grid says where its merged cells stand, and a text row's figures
+            # say where its lost cells were; a text row that lost cells and shows no figure at
+            # all says nothing: its blanks may stand for figures the text lost (PDF text)
+            unsure = not row.grid and not any(c is not None and c.text for c in p.cells)
+            lost = lost or unsure
             self.note(
                 "cell-count",
-                f"row {label!r} has {width - missing} of {width} cells "
-                "(merged cells left out); the missing ones are blank",
+                f"row {label!r} has {width - missing} of {width} cells; the missing ones are read as blank"
+                + (
+                    ": the row shows no figure, so they may be figures the text lost — "
+                    "check the row in the source"
+                    if unsure
+                    else " (merged cells left out)"
+                ),
                 row.where,
-                "info",
+                "warning" if unsure else "info",
                 raw=" | ".join(c.raw for c in row.values),
             )
         if p.extra:
@@ -248,6 +300,24 @@ class _Builder:
                 "warning",
                 raw=" | ".join(c.raw for c in row.values),
             )
+        return lost
+
+    def grid_lost(self, table: Table, broken: int) -> Table:
+        """``table`` with every figure doubtful, and an error: the text lost the table's columns."""
+        self.note(
+            "table-not-read",
+            f"table {table.title}: {broken} of its rows lost their columns in this text (figures "
+            "inside labels, cells lost or set aside, rows skipped with their figures): none of its "
+            "figures can be placed with certainty, all are marked doubtful; read the published "
+            "document with gongkai.read",
+            table.where,
+            "error",
+        )
+        rows = tuple(
+            attrs.evolve(r, figures=tuple(attrs.evolve(f, doubtful=True) for f in r.figures))
+            for r in table.rows
+        )
+        return attrs.evolve(table, rows=rows)
 
     def skipped(self, s: Skipped) -> None:
         block = self.blocks[s.index]
@@ -392,6 +462,14 @@ def build_report(
             )
     for s in skipped:
         b.skipped(s)
+        block = b.blocks[s.index]
+        if isinstance(block, Row) and any(c.text for c in block.values):
+            for name, (lo, hi) in b.spans.items():
+                if lo < s.index < hi:
+                    b.broken[name] += 1
+    for name, table in ordered.items():
+        if b.broken.get(name, 0) >= _GRID_LOST_ROWS:
+            ordered[name] = b.grid_lost(table, b.broken[name])
 
     report_title, agency, year = _title(preamble)
     if report_title is None:

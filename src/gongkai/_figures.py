@@ -90,7 +90,11 @@ def cell_text(raw: str) -> str:
         text = _HTML_BITS.sub("", _HTML_BREAK.sub(" ", text))
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
-    text = " ".join("".join(part.split()) for part in _SPACE_BETWEEN_DIGITS.split(text.strip()))
+    words = text.split()
+    if len(words) > 1:  # white space inside: gone, but for one space between two digits
+        text = " ".join("".join(part.split()) for part in _SPACE_BETWEEN_DIGITS.split(text.strip()))
+    else:
+        text = words[0] if words else ""
     if text[:1] in ("*", "_") or text[-1:] in ("*", "_"):  # markdown emphasis around a cell
         text = text.strip("*_")
     return text.replace("|", "/") if "|" in text else text
@@ -102,6 +106,8 @@ def classify(text: str) -> CellClass:
         return "blank"
     if text in NOT_APPLICABLE:
         return "mark"
+    if text.isascii() and text.isdigit():  # most cells: a plain count
+        return "number"
     if _NUMBER.match(text):
         return "number"
     if " " in text and _NUMBERS.match(text):
