@@ -2,22 +2,27 @@
 
 Run from the repository root with ``pip install -e ".[test,parquet]"``::
 
-    python benchmarks/corpus.py --n 2000
+    python benchmarks/corpus.py --n 10000
 
-It writes N generated report files (``tests/strategies.make_report`` reports with random
-figures, rendered as text in the three layouts), then measures, each in a fresh process:
+It writes N generated report files into a temporary folder (``tests/strategies.make_report``
+reports with random figures, rendered as text in the three layouts), then measures, each in a
+fresh process:
 
 * ``read alone``: ``gongkai.read`` over the files in one process, nothing written;
 * ``parse -j 1`` and ``parse -j 2``: the command line to Parquet (one worker process, two);
 
-and prints reports per second and the peak resident memory of the process and of its largest
-worker (``resource.getrusage``), for N and N/4 files (memory must not grow with N).
+and prints, for N/4 and N files (memory must not grow with N): reports per second (wall
+clock), the CPU seconds of the main process and of its workers (``resource.getrusage``; on a
+shared machine wall-clock speed-up is bounded by the free CPUs, CPU time per report is not),
+the peak resident memory of the main process and of its largest worker, and the load average
+before each run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -59,6 +64,7 @@ def _one(mode: str, folder: str, out: str) -> None:
     from gongkai._cli import main
 
     files = sorted(Path(folder).glob("*.txt"))
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     if mode == "read":
         for p in files:
@@ -67,8 +73,8 @@ def _one(mode: str, folder: str, out: str) -> None:
     else:
         code = main(["parse", folder, "-o", out, "-j", mode, "-q"])
     seconds = time.perf_counter() - start
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         json.dumps(
             {
@@ -76,8 +82,11 @@ def _one(mode: str, folder: str, out: str) -> None:
                 "n": len(files),
                 "seconds": seconds,
                 "exit": code,
-                "self_mb": self_kb / 1024,
-                "worker_mb": child_kb / 1024,
+                "self_mb": me.ru_maxrss / 1024,
+                "worker_mb": children.ru_maxrss / 1024,
+                "self_cpu": me.ru_utime + me.ru_stime,
+                "worker_cpu": children.ru_utime + children.ru_stime,
+                "load": load,
             }
         )
     )
@@ -85,7 +94,7 @@ def _one(mode: str, folder: str, out: str) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n", type=int, default=2000)
+    p.add_argument("--n", type=int, default=10000, help="files (default 10000; also N/4)")
     p.add_argument("--one", nargs=3, metavar=("MODE", "FOLDER", "OUT"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.one:
@@ -106,10 +115,13 @@ def main() -> None:
                 )
                 r = json.loads(proc.stdout.strip().splitlines()[-1])
                 label = "read alone" if mode == "read" else f"parse -j {mode}"
+                cpu = r["self_cpu"] + r["worker_cpu"]
                 print(
-                    f"{n:>6} files  {label:<11}  {r['n'] / r['seconds']:7.1f} reports/s  "
-                    f"{r['seconds']:7.1f} s  peak {r['self_mb']:6.0f} MB "
-                    f"(worker {r['worker_mb']:4.0f} MB)  exit {r['exit']}",
+                    f"{n:>6} files  {label:<11}  {r['n'] / r['seconds']:6.1f} reports/s  "
+                    f"{r['seconds']:6.1f} s  CPU main {r['self_cpu']:6.1f} s workers "
+                    f"{r['worker_cpu']:6.1f} s ({1000 * cpu / r['n']:5.2f} ms/report)  "
+                    f"peak {r['self_mb']:4.0f} MB (worker {r['worker_mb']:4.0f} MB)  "
+                    f"load {r['load']:4.2f}  exit {r['exit']}",
                     flush=True,
                 )
 
