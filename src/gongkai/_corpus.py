@@ -4,7 +4,7 @@ Each file becomes one :class:`Result`: its report, or the error that stopped it.
 ends the batch: an error, a file that takes longer than ``timeout`` seconds (its worker is
 killed and replaced) and a worker that dies (replaced too) are each a result with ``error`` set.
 
-The paths are taken lazily and at most a few files per worker are in flight, so memory stays
+The paths are taken lazily and at most a few small batches per worker are in flight, so memory stays
 flat however many files there are; results come back in input order.  Workers are started with
 the ``spawn`` method (safe with threads and on every platform): a script that calls
 :func:`read_many` with ``jobs > 1`` or a ``timeout`` needs the usual
@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -112,7 +112,7 @@ def read_many(
     variant: str | None = None,
     timeout: float | None = 60.0,
     reader: Reader | None = None,
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     """Read many report files; yield one :class:`Result` per file, in input order.
 
     ``jobs`` is the number of worker processes.  ``timeout`` is each file's time limit in
@@ -139,7 +139,7 @@ def map_files(
     jobs: int = 1,
     timeout: float | None = 60.0,
     lost: Callable[[str, str, float], T],
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """``task(item)`` for every item, in input order, in ``jobs`` worker processes.
 
     ``task`` must be picklable and must not raise for a bad file (it runs in the workers: what
