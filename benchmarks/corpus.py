@@ -15,7 +15,9 @@ and prints, for N/4 and N files (memory must not grow with N): reports per secon
 clock), the CPU seconds of the main process and of its workers (``resource.getrusage``; on a
 shared machine wall-clock speed-up is bounded by the free CPUs, CPU time per report is not),
 the peak resident memory of the main process and of its largest worker, and the load average
-before each run.
+before each run.  Before each size, a control: how much faster two copies of a plain CPU loop
+run at once than one after the other (2.0 on two idle CPUs): the most ``-j 2`` can gain on
+this machine at that moment.
 """
 
 from __future__ import annotations
@@ -54,6 +56,28 @@ def make_corpus(folder: Path, n: int, seed: int = 1) -> None:
         )
         text = gongkai.render(report, layouts[i % len(layouts)])
         (folder / f"r{i:06d}.txt").write_text(text, encoding="utf-8")
+
+
+def _spin() -> None:
+    """A fixed amount of pure-Python CPU work (about two seconds)."""
+    total = 0
+    for i in range(50_000_000):
+        total += i
+    print(total)
+
+
+def _capacity() -> float:
+    """Two CPU-bound processes at once against one: 2.0 when two CPUs are free."""
+    cmd = [sys.executable, __file__, "--spin"]
+    start = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=True)
+    one = time.perf_counter() - start
+    start = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL) for _ in range(2)]
+    for p in procs:
+        p.wait()
+    two = time.perf_counter() - start
+    return 2 * one / two
 
 
 def _one(mode: str, folder: str, out: str) -> None:
@@ -96,7 +120,11 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=10000, help="files (default 10000; also N/4)")
     p.add_argument("--one", nargs=3, metavar=("MODE", "FOLDER", "OUT"), help=argparse.SUPPRESS)
+    p.add_argument("--spin", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.spin:
+        _spin()
+        return
     if args.one:
         _one(*args.one)
         return
@@ -105,6 +133,7 @@ def main() -> None:
             folder = Path(tmp) / f"c{n}"
             folder.mkdir()
             make_corpus(folder, n)
+            print(f"{n:>6} files  two CPU-bound processes at once: {_capacity():.2f}x one", flush=True)
             for mode in ("read", "1", "2"):
                 out = Path(tmp) / f"out{n}-{mode}.parquet"
                 proc = subprocess.run(
