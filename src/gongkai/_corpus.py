@@ -41,11 +41,12 @@ Reader = Callable[..., Report]
 
 T = TypeVar("T")
 
-# files are sent to a worker in batches of this many (fewer messages and wake-ups), and at most
-# this many batches per worker are taken ahead of the output: enough to keep the workers busy,
-# little enough to stay flat
+# files are sent to a worker in batches of this many (fewer messages and wake-ups); a worker is
+# sent its next batch while it still works on the last one (so that it never waits for this
+# process to be scheduled), and at most this many batches per worker are taken ahead of the
+# output: enough to keep the workers busy, little enough to stay flat
 _BATCH = 8
-_BATCHES_AHEAD = 2
+_BATCHES_AHEAD = 3
 
 
 @frozen
@@ -198,8 +199,9 @@ class _Slot:
         self.started = 0.0  # when the first of ``tasks`` started (at the latest)
 
     def send(self, batch: list[tuple[int, Item]]) -> None:
+        if not self.tasks:
+            self.started = time.monotonic()
         self.tasks.extend(batch)
-        self.started = time.monotonic()
         self.conn.send(batch)
 
     def stop(self, *, kill: bool) -> None:
@@ -242,10 +244,12 @@ def _pool(
                 waiting.append((taken, item))
                 taken += 1
             for slot in slots:
-                if slot.ready and not slot.tasks and waiting:
+                # one batch queued behind the one the worker is on, no more
+                if slot.ready and waiting and len(slot.tasks) <= _BATCH:
                     # near the end, smaller batches so that every worker has a share
-                    size = max(1, min(_BATCH, len(waiting) // jobs))
-                    slot.send([waiting.popleft() for _ in range(min(size, len(waiting)))])
+                    batch = _take(waiting, max(1, min(_BATCH, len(waiting) // jobs)), idle=not slot.tasks)
+                    if batch:
+                        slot.send(batch)
             if next_out in done:
                 while next_out in done:
                     yield done.pop(next_out)
@@ -257,6 +261,21 @@ def _pool(
     finally:
         for slot in slots:
             slot.stop(kill=bool(slot.tasks))
+
+
+def _take(waiting: deque[tuple[int, Item]], size: int, *, idle: bool) -> list[tuple[int, Item]]:
+    """The next batch for a worker.  Data already read (standard input) goes alone and only to
+    an idle worker: a large message must never wait in a pipe while the worker, busy, cannot
+    read it and this process, sending it, cannot read the worker's results."""
+    batch: list[tuple[int, Item]] = []
+    while waiting and len(batch) < size:
+        data = isinstance(waiting[0][1], tuple)
+        if data and (batch or not idle):
+            break
+        batch.append(waiting.popleft())
+        if data:
+            break
+    return batch
 
 
 def _wait(
