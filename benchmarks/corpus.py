@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,10 @@ def _one(mode: str, folder: str, out: str) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=10000, help="files (default 10000; also N/4)")
+    p.add_argument(
+        "--rounds", type=int, default=1, help="run the three interleaved this many times; medians at the end"
+    )
+    p.add_argument("--only-n", action="store_true", help="N files only, not N/4 too")
     p.add_argument("--one", nargs=3, metavar=("MODE", "FOLDER", "OUT"), help=argparse.SUPPRESS)
     p.add_argument("--spin", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -129,12 +134,16 @@ def main() -> None:
         _one(*args.one)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        for n in (args.n // 4, args.n):
+        for n in (args.n,) if args.only_n else (args.n // 4, args.n):
             folder = Path(tmp) / f"c{n}"
             folder.mkdir()
             make_corpus(folder, n)
-            print(f"{n:>6} files  two CPU-bound processes at once: {_capacity():.2f}x one", flush=True)
-            for mode in ("read", "1", "2"):
+            rates: dict[str, list[float]] = {"read": [], "1": [], "2": []}
+            for mode in [m for _ in range(args.rounds) for m in rates]:
+                if mode == "read":
+                    print(
+                        f"{n:>6} files  two CPU-bound processes at once: {_capacity():.2f}x one", flush=True
+                    )
                 out = Path(tmp) / f"out{n}-{mode}.parquet"
                 proc = subprocess.run(
                     [sys.executable, __file__, "--one", mode, str(folder), str(out)],
@@ -145,12 +154,21 @@ def main() -> None:
                 r = json.loads(proc.stdout.strip().splitlines()[-1])
                 label = "read alone" if mode == "read" else f"parse -j {mode}"
                 cpu = r["self_cpu"] + r["worker_cpu"]
+                rates[mode].append(r["n"] / r["seconds"])
                 print(
                     f"{n:>6} files  {label:<11}  {r['n'] / r['seconds']:6.1f} reports/s  "
                     f"{r['seconds']:6.1f} s  CPU main {r['self_cpu']:6.1f} s workers "
                     f"{r['worker_cpu']:6.1f} s ({1000 * cpu / r['n']:5.2f} ms/report)  "
                     f"peak {r['self_mb']:4.0f} MB (worker {r['worker_mb']:4.0f} MB)  "
                     f"load {r['load']:4.2f}  exit {r['exit']}",
+                    flush=True,
+                )
+            if args.rounds > 1:
+                med = {m: statistics.median(v) for m, v in rates.items()}
+                print(
+                    f"{n:>6} files  medians of {args.rounds}: read alone {med['read']:.1f}, "
+                    f"-j 1 {med['1']:.1f}, -j 2 {med['2']:.1f} reports/s; "
+                    f"-j 2 / -j 1 = {med['2'] / med['1']:.2f}",
                     flush=True,
                 )
 
