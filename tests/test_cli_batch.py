@@ -127,3 +127,17 @@ def test_stdin_in_a_batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert main(["parse", "-", str(SEEDS[2]), "-o", str(out), "-q"]) == 0
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["file"] for r in rows] == ["-", str(SEEDS[2])] and rows[0]["requests.new.total"] is not None
+
+
+def test_the_table_written_by_workers_is_the_table_of_the_python_api(corpus: Path, tmp_path: Path) -> None:
+    # the workers send back rows, the main process only writes: the same table as to_arrow
+    pq = pytest.importorskip("pyarrow.parquet")
+    import gongkai
+
+    files = sorted(str(p) for p in corpus.rglob("*.*"))
+    out = tmp_path / "out.parquet"
+    assert main(["parse", *files, "-o", str(out), "-j", "2", "-q"]) == 2
+    expected = gongkai.to_arrow(gongkai.read_many(files, timeout=None))
+    written = pq.read_table(out)
+    assert written.schema == expected.schema
+    assert written.drop_columns(["format"]).equals(expected.drop_columns(["format"]))

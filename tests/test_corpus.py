@@ -77,10 +77,36 @@ def test_paths_are_taken_lazily() -> None:
 
     results = read_many(paths(), jobs=2, timeout=30)
     next(results)
-    assert taken <= 2 * 4 + 2  # a few files per worker ahead, never the whole list
+    assert taken <= 2 * 24 + 2  # a few batches per worker ahead, never the whole list
     results.close()
 
 
 def test_jobs_must_be_positive() -> None:
     with pytest.raises(ValueError, match="jobs"):
         list(read_many([SEEDS[0]], jobs=0))
+
+
+def test_a_worker_that_dies_mid_batch_loses_only_its_file(tmp_path: Path) -> None:
+    # files go to the workers in batches: the rest of a dead worker's batch is read by another
+    crash = tmp_path / "crash.txt"
+    crash.write_text("x", encoding="utf-8")
+    paths = [SEEDS[i % 4] for i in range(40)]
+    paths[3] = paths[21] = crash
+    results = list(read_many(paths, jobs=2, reader=_dies_on_crash))
+    assert [r.path for r in results] == [str(p) for p in paths]
+    assert [i for i, r in enumerate(results) if not r.ok] == [3, 21]
+    assert all(
+        r.error is not None and r.error.startswith("the worker process died")
+        for r in (results[3], results[21])
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_file_that_hangs_mid_batch_is_the_only_one_stopped(tmp_path: Path) -> None:
+    fifo = tmp_path / "hangs.txt"
+    os.mkfifo(fifo)
+    paths = [SEEDS[i % 4] for i in range(20)]
+    paths[2] = fifo
+    results = list(read_many(paths, jobs=1, timeout=2))
+    assert [i for i, r in enumerate(results) if not r.ok] == [2]
+    assert results[2].error == "took longer than 2 s: stopped"

@@ -34,17 +34,17 @@ import os
 import sys
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import attrs
 
 from . import __version__
 from ._check import Finding, check
-from ._corpus import Item, Result, read_many
+from ._corpus import Item, Result, map_files, read_one
 from ._errors import GongkaiError
-from ._export import FORMATS
+from ._export import FINDING_COLUMNS, FORMATS, format_of
 from ._model import Report
 from ._pipeline import read
 from ._record import _jsonable, to_dict, to_record
@@ -52,12 +52,14 @@ from ._render import LAYOUTS, render
 from ._variants import get_variant, variants
 
 if TYPE_CHECKING:
-    from ._export import Column, TableWriter
+    from ._export import Column
 
 __all__ = ["build_parser", "main"]
 
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 _SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf", ".tsv", ".csv", ".text"}
+_SEVERITY_AT = [c.name for c in FINDING_COLUMNS].index("severity")
+T = TypeVar("T")
 EXIT_OK, EXIT_RULES, EXIT_FAILED, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
@@ -149,16 +151,9 @@ class _Progress:
             sys.stderr.write("\r\033[K")
         print(line, file=sys.stderr)
 
-    def count(self, result: Result) -> None:
-        if result.report is None:
-            key = "failed"
-        elif result.report.read_status != "read":
-            key = "not fully read"
-        elif any(d.severity == "warning" for d in result.report.diagnostics):
-            key = "read with warnings"
-        else:
-            key = "read"
-        self.counts[key] += 1
+    def count(self, state: str) -> None:
+        """One more file, in the summary's words (:func:`_state`)."""
+        self.counts[state] += 1
         now = time.monotonic()
         if self.live and now - self.shown > 0.1:
             self.shown = now
@@ -184,9 +179,13 @@ def _items(args: argparse.Namespace) -> Iterator[Item]:
             yield path
 
 
-def _results(args: argparse.Namespace, strict: bool = False) -> tuple[Iterator[Result], bool] | None:
-    """Every source read, in order, and whether there is more than one (a batch); None when
-    there is no source.  A batch or ``-j N`` runs in worker processes with the time limit."""
+def _start(
+    args: argparse.Namespace, task: Callable[[Item], T], lost: Callable[[str, str, float], T]
+) -> tuple[Iterator[T], bool] | None:
+    """``task`` of every source, in order (:func:`gongkai._corpus.map_files`; ``lost`` for a
+    file that timed out or killed its worker), and whether there is more than one source (a
+    batch); None when there is no source.  A batch or ``-j N`` runs in worker processes with
+    the time limit."""
     items = _items(args)
     first = list(itertools.islice(items, 2))
     if not first:
@@ -196,12 +195,11 @@ def _results(args: argparse.Namespace, strict: bool = False) -> tuple[Iterator[R
     jobs = max(1, args.jobs)
     if not batch and jobs == 1:
         timeout = None  # one file: read here (Ctrl-C stops it)
-    reader = functools.partial(read, strict=True) if strict else None
     all_items = itertools.chain(first, items)
-    return read_many(all_items, jobs=jobs, variant=args.variant, timeout=timeout, reader=reader), batch
+    return map_files(task, all_items, jobs=jobs, timeout=timeout, lost=lost), batch
 
 
-def _marks(report: Report | None, findings: list[Finding], long: bool) -> dict[str, str]:
+def _marks(findings: list[Finding]) -> dict[str, str]:
     marks: dict[str, str] = {}
     for f in findings:
         if f.cell and f.severity in ("error", "warning") and marks.get(f.cell) != "error":
@@ -209,17 +207,91 @@ def _marks(report: Report | None, findings: list[Finding], long: bool) -> dict[s
     return marks
 
 
+class _Parsed(NamedTuple):
+    """What a worker sends back for one file of ``gongkai parse``: plain values, no report."""
+
+    path: str
+    state: str  # the summary's word for it: read, read with warnings, not fully read, failed
+    message: str | None  # the line for stderr: its error, or what was not read
+    rows: list[tuple[tuple[Any, ...], dict[str, str]]]  # with -o: table rows and their marks
+    findings: list[tuple[Any, ...]]  # with -o to Excel: the findings sheet's rows
+    data: Any  # without -o: the report as JSON data
+
+
+@attrs.frozen
+class _ParseTask:
+    """The per-file work of ``gongkai parse``, done in the worker processes: read, then make
+    the output's rows (or JSON data), so that the main process only writes."""
+
+    variant: str | None
+    strict: bool
+    record: bool  # JSON output: the flat record, not the whole model
+    columns: tuple[Column, ...] | None  # with -o: the table's columns
+    long: bool = False
+    panel: bool = False
+    findings: bool = False  # with -o to Excel: check, mark the broken cells, list the findings
+
+    def __call__(self, item: Item) -> _Parsed:
+        reader = functools.partial(read, strict=True) if self.strict else None
+        return self.of(read_one(item, variant=self.variant, reader=reader))
+
+    def lost(self, name: str, error: str, seconds: float) -> _Parsed:
+        """The output of a file that timed out or killed its worker."""
+        return self.of(Result(name, None, error, None, seconds))
+
+    def of(self, result: Result) -> _Parsed:
+        """The output of one file read (or not)."""
+        path, report = result.path, result.report
+        state = _state(result)
+        message = None
+        if report is None:
+            message = f"gongkai: {path}: {(result.error or '').removeprefix(f'{path}: ')}"
+        elif report.read_status != "read":
+            message = _not_fully_read(path, report)
+        if self.columns is None:
+            data = None
+            if report is not None:
+                data = _jsonable(to_record(report)) if self.record else to_dict(report)
+            return _Parsed(path, state, message, [], [], data)
+        from ._export import finding_rows, long_rows, row_values, wide_rows
+
+        findings = check(report) if self.findings and report is not None else []
+        marks = _marks(findings)
+        rows: list[tuple[tuple[Any, ...], dict[str, str]]] = []
+        if self.long:
+            for row in long_rows([result], panel=self.panel):
+                mark = {"value": marks[row["key"]]} if row["key"] in marks else {}
+                rows.append((row_values(self.columns, row), mark))
+        else:
+            for row in wide_rows([result], columns=self.columns, panel=self.panel):
+                if row["error"]:
+                    marks["error"] = "error"
+                elif row["read_status"] != "read":
+                    marks["read_status"] = "warning"
+                rows.append((row_values(self.columns, row), marks))
+        from ._export import FINDING_COLUMNS
+
+        frows = [row_values(FINDING_COLUMNS, f) for f in finding_rows(path, report, findings)]
+        return _Parsed(path, state, message, rows, frows, None)
+
+
+def _state(result: Result) -> str:
+    """The summary's word for a file: read, read with warnings, not fully read, failed."""
+    if result.report is None:
+        return "failed"
+    if result.report.read_status != "read":
+        return "not fully read"
+    if any(d.severity == "warning" for d in result.report.diagnostics):
+        return "read with warnings"
+    return "read"
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
     status = _Status()
-    started = _results(args, strict=args.strict)
-    if started is None:
-        print("gongkai: no input files found", file=sys.stderr)
-        return EXIT_FAILED
-    results, batch = started
     progress = _Progress(not args.quiet)
     out: list[Any] = []
     writer = findings_writer = None
-    columns: list[Column] = []
+    columns: list[Column] | None = None
     if args.output:
         from ._export import LONG_COLUMNS, open_writer, wide_columns
 
@@ -228,22 +300,38 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             if args.long
             else wide_columns([args.variant] if args.variant else None, panel=args.panel)
         )
+    task = _ParseTask(
+        variant=args.variant,
+        strict=args.strict,
+        record=args.format == "record",
+        columns=None if columns is None else tuple(columns),
+        long=args.long,
+        panel=args.panel,
+        # the findings (and the cells they mark) only where they are shown: Excel's second sheet
+        findings=bool(args.output) and format_of(args.output, args.to) == "xlsx",
+    )
+    started = _start(args, task, task.lost)
+    if started is None:
+        print("gongkai: no input files found", file=sys.stderr)
+        return EXIT_FAILED
+    results, batch = started
+    if columns is not None:
         writer, findings_writer = open_writer(args.output, columns, to=args.to, findings=True)
     try:
-        for result in results:
-            progress.count(result)
-            path, report = result.path, result.report
-            if report is None:
-                progress.say(f"gongkai: {path}: {(result.error or '').removeprefix(f'{path}: ')}")
-                status.failed = True
-            elif report.read_status != "read":
-                status.incomplete = True
-                progress.say(_not_fully_read(path, report))
+        for parsed in results:
+            progress.count(parsed.state)
+            if parsed.message is not None:
+                progress.say(parsed.message)
+            status.failed = status.failed or parsed.state == "failed"
+            status.incomplete = status.incomplete or parsed.state == "not fully read"
             if writer is not None:
-                _write_parse_rows(writer, findings_writer, result, columns, args)
-            elif report is not None:
-                data = _jsonable(to_record(report)) if args.format == "record" else to_dict(report)
-                out.append({"file": path, **data} if batch else data)
+                for values, marks in parsed.rows:
+                    writer.write_values(values, marks)
+                if findings_writer is not None:
+                    for frow in parsed.findings:
+                        findings_writer.write_values(frow, {"severity": frow[_SEVERITY_AT]})
+            elif parsed.data is not None:
+                out.append({"file": parsed.path, **parsed.data} if batch else parsed.data)
     finally:
         if writer is not None:
             writer.close()
@@ -253,32 +341,6 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if batch:
         progress.summary()
     return status.code
-
-
-def _write_parse_rows(
-    writer: TableWriter,
-    findings_writer: TableWriter | None,
-    result: Result,
-    columns: list[Column],
-    args: argparse.Namespace,
-) -> None:
-    from ._export import finding_rows, long_rows, wide_rows
-
-    findings = check(result.report) if findings_writer is not None and result.report is not None else []
-    marks = _marks(result.report, findings, args.long)
-    if args.long:
-        for row in long_rows([result], panel=args.panel):
-            writer.write(row, {"value": marks[row["key"]]} if row["key"] in marks else None)
-    else:
-        for row in wide_rows([result], columns=columns, panel=args.panel):
-            if row["error"]:
-                marks["error"] = "error"
-            elif row["read_status"] != "read":
-                marks["read_status"] = "warning"
-            writer.write(row, marks)
-    if findings_writer is not None:
-        for frow in finding_rows(result.path, result.report, findings):
-            findings_writer.write(frow, {"severity": frow["severity"]})
 
 
 def _finding_json(path: str, f: Finding) -> dict[str, Any]:
@@ -312,6 +374,89 @@ def _slim(report: Report) -> Report:
     return attrs.evolve(report, sections=(), tables=keep, diagnostics=(), preamble=())
 
 
+class _Checked(NamedTuple):
+    """What a worker sends back for one file of ``gongkai check``: plain values, and of the
+    report only the part the cross-year rules read (when it can be paired)."""
+
+    path: str
+    state: str  # as in _Parsed
+    message: str | None
+    verdict: dict[str, Any]
+    shown: list[Any]  # what the findings become: table rows, JSON objects or text lines
+    rules: bool  # an error finding
+    slim: Report | None  # tables 二 and 三, for pairing with the year before or after
+
+
+@attrs.frozen
+class _CheckTask:
+    """The per-file work of ``gongkai check``, done in the worker processes: read, check,
+    and turn the findings into what the output shows."""
+
+    variant: str | None
+    previous: Report | None
+    previous_name: str | None
+    pairs: bool
+    rows: bool  # the findings go to a table (else to stdout: ``json`` or text lines)
+    json: bool
+    lang: str
+    least: int
+
+    def __call__(self, item: Item) -> _Checked:
+        return self.of(read_one(item, variant=self.variant))
+
+    def lost(self, name: str, error: str, seconds: float) -> _Checked:
+        """The output of a file that timed out or killed its worker."""
+        return self.of(Result(name, None, error, None, seconds))
+
+    def of(self, result: Result) -> _Checked:
+        """The verdict and findings of one file read (or not)."""
+        path, report = result.path, result.report
+        state = _state(result)
+        verdict: dict[str, Any] = {"file": path, "format": result.format, "error": result.error}
+        if report is None:
+            failed = f"gongkai: {path}: {(result.error or '').removeprefix(f'{path}: ')}"
+            return _Checked(path, state, failed, verdict, [], False, None)
+        try:
+            findings = check(report, previous=self.previous)
+        except Exception as e:
+            failed = (
+                f"gongkai: {path}: read, but checking it failed (a bug in gongkai, please report it): "
+                f"{type(e).__name__}: {' '.join(str(e).split())}"
+            )
+            verdict["error"] = f"checking failed: {type(e).__name__}: {e}"
+            return _Checked(path, "failed", failed, verdict, [], False, None)
+        message = _not_fully_read(path, report) if report.read_status != "read" else None
+        verdict.update(
+            agency=report.agency, year=report.year, edition=report.edition, read_status=report.read_status
+        )
+        _tally(verdict, findings)
+        slim = None
+        if self.previous is not None:
+            verdict["previous"] = self.previous_name
+        elif self.pairs and report.year is not None and _agency_key(report.agency):
+            slim = _slim(report)
+        rules = any(f.severity == "error" for f in findings)
+        return _Checked(path, state, message, verdict, self.show(path, report, findings), rules, slim)
+
+    def show(self, path: str, report: Report, findings: list[Finding], prev: str | None = None) -> list[Any]:
+        """The findings as the output shows them: findings-table rows, JSON objects or lines."""
+        if self.rows:
+            from ._export import finding_rows, row_values
+
+            rows = finding_rows(path, report, findings, prev or self.previous_name)
+            return [row_values(FINDING_COLUMNS, r) for r in rows]
+        shown: list[Any] = []
+        for f in findings:
+            if _SEVERITY_RANK[f.severity] < self.least:
+                continue
+            if self.json:
+                shown.append(_finding_json(path, f))
+            else:
+                message = f.message_en if self.lang == "en" else f.message
+                shown.append(f"{path}:{f.line or 0}: {f.rule} {f.severity} {message}")
+        return shown
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     status = _Status()
     previous: Report | None = None
@@ -321,20 +466,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
         except (GongkaiError, OSError) as e:
             _fail(args.previous, e)
             return EXIT_FAILED
-    started = _results(args)
+    tables = bool(args.output or args.findings)
+    task = _CheckTask(
+        variant=args.variant,
+        previous=previous,
+        previous_name=args.previous,
+        pairs=not args.no_pairs,
+        # a findings table: --findings, or Excel's second sheet
+        rows=bool(args.findings) or (bool(args.output) and format_of(args.output, args.to) == "xlsx"),
+        json=args.format == "json",
+        lang=args.lang,
+        least=_SEVERITY_RANK[args.severity],
+    )
+    started = _start(args, task, task.lost)
     if started is None:
         print("gongkai: no input files found", file=sys.stderr)
         return EXIT_FAILED
     results, batch = started
     progress = _Progress(not args.quiet)
-    tables = bool(args.output or args.findings)
     verdicts: list[dict[str, Any]] = []
     slims: dict[int, Report] = {}
-    shown: list[dict[str, Any]] = []
-    least = _SEVERITY_RANK[args.severity]
+    shown: list[Any] = []
     verdict_writer = findings_writer = None
     if tables:
-        from ._export import FINDING_COLUMNS, VERDICT_COLUMNS, open_writer
+        from ._export import VERDICT_COLUMNS, open_writer
 
         if args.output:
             verdict_writer, findings_writer = open_writer(
@@ -343,56 +498,28 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if args.findings:
             findings_writer, _ = open_writer(args.findings, FINDING_COLUMNS, sheet="findings")
 
-    def emit(path: str, report: Report | None, findings: list[Finding], prev: str | None = None) -> None:
-        status.rules = status.rules or any(f.severity == "error" for f in findings)
+    def emit(items: list[Any]) -> None:
         if findings_writer is not None:
-            from ._export import finding_rows
-
-            for row in finding_rows(path, report, findings, prev):
-                findings_writer.write(row, {"severity": row["severity"]})
-        if tables:
-            return
-        for f in findings:
-            if _SEVERITY_RANK[f.severity] < least:
-                continue
-            if args.format == "json":
-                shown.append(_finding_json(path, f))
-            else:
-                message = f.message_en if args.lang == "en" else f.message
-                print(f"{path}:{f.line or 0}: {f.rule} {f.severity} {message}")
+            for values in items:
+                findings_writer.write_values(values, {"severity": values[_SEVERITY_AT]})
+        elif args.format == "json" and not tables:
+            shown.extend(items)
+        elif not tables:
+            for line in items:
+                print(line)
 
     try:
-        for index, result in enumerate(results):
-            progress.count(result)
-            path, report = result.path, result.report
-            verdict: dict[str, Any] = {"file": path, "format": result.format, "error": result.error}
-            verdicts.append(verdict)
-            if report is None:
-                progress.say(f"gongkai: {path}: {(result.error or '').removeprefix(f'{path}: ')}")
-                status.failed = True
-                continue
-            try:
-                findings = check(report, previous=previous)
-            except Exception as e:
-                progress.say(
-                    f"gongkai: {path}: read, but checking it failed (a bug in gongkai, please report it): "
-                    f"{type(e).__name__}: {' '.join(str(e).split())}"
-                )
-                verdict["error"] = f"checking failed: {type(e).__name__}: {e}"
-                status.failed = True
-                continue
-            if report.read_status != "read":
-                status.incomplete = True
-                progress.say(_not_fully_read(path, report))
-            verdict.update(
-                agency=report.agency, year=report.year, edition=report.edition, read_status=report.read_status
-            )
-            _tally(verdict, findings)
-            if previous is not None:
-                verdict["previous"] = args.previous
-            elif not args.no_pairs and report.year is not None and _agency_key(report.agency):
-                slims[index] = _slim(report)
-            emit(path, report, findings, args.previous)
+        for index, checked in enumerate(results):
+            progress.count(checked.state)
+            if checked.message is not None:
+                progress.say(checked.message)
+            status.failed = status.failed or checked.state == "failed"
+            status.incomplete = status.incomplete or checked.state == "not fully read"
+            status.rules = status.rules or checked.rules
+            verdicts.append(checked.verdict)
+            if checked.slim is not None:
+                slims[index] = checked.slim
+            emit(checked.shown)
         if previous is None and not args.no_pairs:
             for index, prev_index, note in _pairs(verdicts, slims):
                 verdict = verdicts[index]
@@ -402,7 +529,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 verdict["previous"] = verdicts[prev_index]["file"]
                 x = [f for f in check(slims[index], previous=slims[prev_index]) if f.rule in ("X1", "X2")]
                 _tally(verdict, x)
-                emit(verdict["file"], slims[index], x, verdict["previous"])
+                status.rules = status.rules or any(f.severity == "error" for f in x)
+                emit(task.show(verdict["file"], slims[index], x, verdict["previous"]))
         if verdict_writer is not None:
             for v in verdicts:
                 v["broken_rules"] = sorted(v.get("broken_rules", ()))
