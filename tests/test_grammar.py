@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from lark import Lark, Token, Tree, logger
-from lark.load_grammar import FromPackageLoader
+from lark import Token, Tree, logger
 
 import gongkai
 from gongkai import get_variant
-from gongkai._grammar import parse_blocks, parser_for
+from gongkai._grammar import lark_checked, parse_blocks, parser_for
 
 VARIANTS = sorted(gongkai.variants())
 
@@ -25,14 +24,7 @@ def test_grammar_is_lalr_without_conflicts(name: str, caplog: pytest.LogCaptureF
     logger.setLevel(logging.DEBUG)
     try:
         with caplog.at_level(logging.DEBUG, logger="lark"):
-            Lark.open_from_package(
-                v.package,
-                v.grammar,
-                ("",),
-                parser="lalr",
-                lexer="contextual",
-                import_paths=[FromPackageLoader("gongkai.grammars", ("",))],
-            )
+            lark_checked(v)
     finally:
         logger.setLevel(logging.WARNING)
     conflicts = [r.getMessage() for r in caplog.records if "conflict" in r.getMessage().lower()]

@@ -612,23 +612,13 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     if find_spec("interegular") is None:
         print("gongkai: lint-grammar needs interegular: pip install 'gongkai[lint]'", file=sys.stderr)
         return EXIT_FAILED
-    from lark import Lark
-    from lark.load_grammar import FromPackageLoader
+    from ._grammar import lark_checked
 
     names = args.variants or sorted(variants())
     bad = False
     for name in names:
         try:
-            v = get_variant(name)
-            Lark.open_from_package(
-                v.package,
-                v.grammar,
-                ("",),
-                parser="lalr",
-                lexer="contextual",
-                strict=True,
-                import_paths=[FromPackageLoader("gongkai.grammars", ("",))],
-            )
+            lark_checked(get_variant(name), strict=True)
         except Exception as e:
             bad = True
             print(f"{name}: {type(e).__name__}: {' '.join(str(e).split())[:2000]}")

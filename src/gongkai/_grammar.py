@@ -30,7 +30,7 @@ from lark.parsers.lalr_interactive_parser import InteractiveParser  # documented
 from ._document import Block, Prose
 from ._variants import Variant
 
-__all__ = ["BlockLexer", "GrammarFailure", "Skipped", "line_of", "parse_blocks", "parser_for"]
+__all__ = ["BlockLexer", "GrammarFailure", "Skipped", "lark_checked", "line_of", "parse_blocks", "parser_for"]
 
 _BASE_LOADER = FromPackageLoader("gongkai.grammars", ("",))
 
@@ -168,6 +168,20 @@ def parser_for(variant: Variant) -> Lark:
         lexer=BlockLexer,
         import_paths=[_BASE_LOADER, FromPackageLoader(variant.package, ("",))],
         maybe_placeholders=False,
+    )
+
+
+def lark_checked(variant: Variant, *, strict: bool = False) -> Lark:
+    """``variant``'s grammar built by Lark with its own contextual lexer, as a grammar author
+    would check it: LALR conflicts are logged (``lark`` logger) or, with ``strict``, errors, as
+    are terminal collisions (strict mode needs ``interegular``).  Not the parser gongkai reads
+    with (:func:`parser_for`)."""
+    return Lark(
+        _grammar_text(variant),
+        parser="lalr",
+        lexer="contextual",
+        strict=strict,
+        import_paths=[_BASE_LOADER, FromPackageLoader(variant.package, ("",))],
     )
 
 
