@@ -137,6 +137,7 @@ class _Builder:
                     parts[0].where,
                     grid=all(r.grid for r in joined),
                     table=parts[0].table,
+                    loses_blanks=any(r.loses_blanks for r in joined),
                 )
             )
         header = [b for b in (self.block(h) for h in heads) if isinstance(b, Row)]
@@ -144,14 +145,20 @@ class _Builder:
         model_rows: list[ModelRow] = []
         read = 0
         for t, row, p, width in zip(present, rows, placements, widths, strict=True):
-            if p.extra or p.doubtful or any(c is None for c in p.cells):
+            # a row from text that drops blank cells is placed only at exactly its width
+            lost = row.loses_blanks and len(row.values) != width
+            if lost:
+                self.columns_lost(row, width)
+            elif p.extra or p.doubtful or any(c is None for c in p.cells):
                 self.placement_notes(row, p, width)
-            cells = list(p.cells)
+            cells = [None] * width if lost else list(p.cells)
             for rs in spec.rows[t]:
                 own, cells = cells[: len(rs.columns)], cells[len(rs.columns) :]
                 figures = tuple(
                     [
-                        self.figure(rs, column, cell, row, p.doubtful)
+                        Figure(column, None, "", row.where.line, "unreadable", where=row.where)
+                        if lost
+                        else self.figure(rs, column, cell, row, p.doubtful)
                         for column, cell in zip(rs.columns, own, strict=True)
                     ]
                 )
@@ -210,6 +217,18 @@ class _Builder:
             )
         return Figure(
             column, value, cell.raw.strip(), cell.where.line, kind, where=cell.where, doubtful=doubtful
+        )
+
+    def columns_lost(self, row: Row, width: int) -> None:
+        label = row.label or "(no label)"
+        self.note(
+            "columns-lost",
+            f"row {label!r} has {len(row.values)} figures for its {width} columns: the text has "
+            "lost the table's columns (a blank cell leaves no trace between spaces), so none of "
+            "its figures is placed; read the published document itself: gongkai.read(<the PDF>)",
+            row.where,
+            "error",
+            raw=" ".join(c.raw for c in row.values),
         )
 
     def placement_notes(self, row: Row, p: Placement, width: int) -> None:
