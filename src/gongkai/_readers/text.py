@@ -186,6 +186,8 @@ class State:
     #: whether its rows' labels go on after their figures (see :func:`pdf_text_row`)
     pdf_rows: bool | None = None
     pdf_tails: bool = False
+    #: the line where, in such a text, the next row's label begins without an item number
+    pdf_head_from: int = -1
 
     def at(self, k: int) -> str | None:
         """The line ``k`` lines after the current one, None past the end."""
@@ -910,7 +912,7 @@ def _figure_words(line: str) -> tuple[list[str], list[str], int] | None:
     k = len(words)
     while k > 0 and classify(cell_text(words[k - 1].group())) in ("number", "mark"):
         k -= 1
-    if k == len(words):
+    if k == len(words) or _PAGE_NO.match(" ".join(nfkc(line).split())):
         return None
     labels = [m.group() for m in words[:k]]
     if any(classify(cell_text(w)) != "text" for w in labels):  # (a figure amid the words: prose)
@@ -954,11 +956,29 @@ def _is_fragment(line: str) -> bool:
     )
 
 
+def _group_words(words: Sequence[str]) -> list[bool]:
+    """Which words of a label's line are pieces of a group label printed beside it: a broken
+    group number (``（三``, ``）不``), or a line's leading short word before a longer one
+    (``予公 2.其他法律行政``, ``他处 正、行政机关不``)."""
+    out = [_BROKEN_NUMBER.match(w) is not None for w in words]
+    for k in range(len(words) - 1):
+        if not (out[k] or (len(words[k]) <= 2 and len(words[k + 1]) >= 3)):
+            break
+        out[k] = True
+    return out
+
+
 def _opens_label(line: str) -> bool:
-    """A label's first line: an item number after any broken group number, not a title."""
-    words = [w for w in line.split() if not _BROKEN_NUMBER.match(w)]
-    text = nfkc(" ".join(words))
+    """A label's first line: an item number after any group label's pieces, not a title."""
+    words = line.split()
+    text = nfkc(" ".join(w for w, g in zip(words, _group_words(words), strict=True) if not g))
     return _ITEM.match(text) is not None and _TITLE_END.search(text) is None
+
+
+def _bare_figures(line: str) -> bool:
+    """A row's figures with at most a short piece of its label (``77 132 470``, ``件 77 …``)."""
+    split = _figure_words(line)
+    return split is not None and len("".join(split[0])) <= 2
 
 
 def _labels_follow(lines: Sequence[str]) -> bool:
@@ -991,14 +1011,21 @@ def pdf_text_row(state: State) -> bool:
     n = len(lines)
     start = j = state.i
     if not _is_figure_line(lines[j]):
-        if not _opens_label(lines[j]):
+        # a label's first line: an item number; or, right after a row, a piece of a label
+        # whose figures follow with no more than a short piece of it (``行政规范性文`` /
+        # ``件 77 132 470``)
+        numbered = _opens_label(lines[j])
+        if not numbered and (
+            j not in (state.last_row_end + 1, state.pdf_head_from) or _OPENS.match(lines[j]) is not None
+        ):
             return False
+        most = _LABEL_LINES if numbered else 2
         j += 1  # the label's lines up to the row's figures
-        while j < n and j - start <= _LABEL_LINES and not _is_figure_line(lines[j]):
+        while j < n and j - start <= most and not _is_figure_line(lines[j]):
             if not _is_fragment(lines[j]) or _opens_label(lines[j]):
                 return False
             j += 1
-        if j >= n or j - start > _LABEL_LINES:
+        if j >= n or j - start > most or not (numbered or _bare_figures(lines[j])):
             return False
     end = j + 1
     if state.pdf_tails:  # the label's lines after its figures
@@ -1010,13 +1037,20 @@ def pdf_text_row(state: State) -> bool:
             and not _opens_label(lines[end])
         ):
             end += 1
+        if end > j + 1 and end < n and _bare_figures(lines[end]):
+            # the next row's figures with no label of their own: the lines between the two
+            # rows' figures are halves of two labels
+            end = j + 1 + (end - j - 1) // 2
+            state.pdf_head_from = end
     split = _figure_words(lines[j])
     assert split is not None
     own, figures, _ = split
-    words = [w for k in range(start, j) for w in lines[k].split()] + own
-    words += [w for k in range(j + 1, end) for w in lines[k].split()]
-    group = [w for w in words if _BROKEN_NUMBER.match(w)]
-    label = [w for w in words if not _BROKEN_NUMBER.match(w)]
+    label: list[str] = []
+    group: list[str] = []
+    for k in range(start, end):
+        line_words = own if k == j else lines[k].split()
+        for w, g in zip(line_words, _group_words(line_words), strict=True):
+            (group if g else label).append(w)
     first = Where(line=start + 1)
     cells = [Cell(cell_text("".join(ws)), " ".join(ws), first) for ws in (group, label) if ws]
     at = Where(line=j + 1)
