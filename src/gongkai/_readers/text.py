@@ -24,6 +24,8 @@ pipe).  The order is:
                           broke onto the next line
 ``tab_separated_row``     a line with TABs (pandas' index and column numbers dropped)
 ``cell_per_line_row``     TAB-led cell lines, their continuations, up to the empty line
+``pdf_text_row``          in a PDF's text of a table row per line (pdfplumber, ``pdftotext -raw``,
+                          pypdf): a row's figures between spaces and its label's lines around them
 ``wrapped_cell``          the first piece of a cell broken over two lines, between two rows
 ``space_aligned_table``   a table of space-aligned columns between dash borders (pandoc)
 ``heading``               a line that opens something (``一、``, ``（一）``, ``#`` …): prose
@@ -892,7 +894,9 @@ def space_separated_row(state: State) -> bool:
 # ---------------------------------------------------------------------------- PDF text: a row per line
 
 #: the first piece of a row's label: an item number (``一、``, ``（二）``, ``3.``, ``1、``)
-_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]|\d{1,2}\s*[.．、])")
+_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]|\d{1,2}\s*[.．、])"
+)
 #: a numbered line that is a section's title, never a row's label (``四、…行政诉讼情况``)
 _TITLE_END = re.compile(r"(?:情况|事项)\s*$")
 #: a piece of a group label's number broken over two lines (``（三`` / ``）不``): another cell's
