@@ -938,7 +938,7 @@ def _is_pdf_row_text(lines: Sequence[str]) -> bool:
     far apart, in columns it has lost)."""
     count = 0
     for line in lines:
-        if not line or line[-1:] == " " and not line.strip():
+        if not line or line.isspace():
             continue
         split = _figure_words(line)
         if split is not None and len(split[1]) >= 3 and split[2] <= 2:
