@@ -145,6 +145,7 @@ class _Builder:
                     parts[0].where,
                     grid=all(r.grid for r in joined),
                     table=parts[0].table,
+                    loses_blanks=any(r.loses_blanks for r in joined),
                 )
             )
         header = [b for b in (self.block(h) for h in heads) if isinstance(b, Row)]
@@ -153,18 +154,24 @@ class _Builder:
         read = 0
         broken = 0  # rows whose cells the text lost or merged
         for t, row, p, width in zip(present, rows, placements, widths, strict=True):
+            # a row from text that drops blank cells is placed only at exactly its width
+            columns_lost = row.loses_blanks and len(row.values) != width
             lost = False
-            if p.extra or p.doubtful or any(c is None for c in p.cells):
+            if columns_lost:
+                self.columns_lost(row, width)
+            elif p.extra or p.doubtful or any(c is None for c in p.cells):
                 lost = self.placement_notes(row, p, width)
             merged = self.figures_in_label(row)
             broken += lost or merged
             doubtful = p.doubtful or merged
-            cells = list(p.cells)
+            cells: list[Cell | None] = [None] * width if columns_lost else list(p.cells)
             for rs in spec.rows[t]:
                 own, cells = cells[: len(rs.columns)], cells[len(rs.columns) :]
                 figures = tuple(
                     [
-                        self.figure(rs, column, cell, row, doubtful)
+                        Figure(column, None, "", row.where.line, "unreadable", where=row.where)
+                        if columns_lost
+                        else self.figure(rs, column, cell, row, doubtful)
                         for column, cell in zip(rs.columns, own, strict=True)
                     ]
                 )
@@ -249,6 +256,18 @@ class _Builder:
             )
         return Figure(
             column, value, cell.raw.strip(), cell.where.line, kind, where=cell.where, doubtful=doubtful
+        )
+
+    def columns_lost(self, row: Row, width: int) -> None:
+        label = row.label or "(no label)"
+        self.note(
+            "columns-lost",
+            f"row {label!r} has {len(row.values)} figures for its {width} columns: the text has "
+            "lost the table's columns (a blank cell leaves no trace between spaces), so none of "
+            "its figures is placed; read the published document itself: gongkai.read(<the PDF>)",
+            row.where,
+            "error",
+            raw=" ".join(c.raw for c in row.values),
         )
 
     def placement_notes(self, row: Row, p: Placement, width: int) -> bool:

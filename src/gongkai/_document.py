@@ -133,6 +133,9 @@ class Row:
     trailing: bool = False
     #: how many cells the source row had in all (labels, pads, repeats and values); 0: unknown
     width: int = 0
+    #: the text drops a blank cell without a trace (figures between spaces: a PDF's text, a
+    #: space-aligned table): the values can be placed only when they are exactly the columns
+    loses_blanks: bool = False
 
     @property
     def label(self) -> str:

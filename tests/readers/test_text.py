@@ -496,6 +496,7 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "markdown_pipe_row",
         "tab_separated_row",
         "cell_per_line_row",
+        "pdf_text_row",
         "wrapped_cell",
         "space_aligned_table",
         "heading",
@@ -596,7 +597,7 @@ def test_pdf_text_rows_of_space_separated_figures() -> None:
     """pdfplumber's text of a PDF, with the PDF text rules: lines that end in figures are rows."""
     text = (FIXTURES / "realworld" / "huaian_2024.pdfplumber.txt").read_text("utf-8")
     want = _expected("huaian_2024")
-    assert not [b for b in read_text(text).blocks if isinstance(b, Row)]  # (by default: prose)
+    assert [b for b in read_text(text).blocks if isinstance(b, Row)]  # (found by default, too)
     doc = read_text(text, rules=PDF_TEXT_RULES)
     assert [d.code for d in doc.diagnostics] == ["space-separated-rows"]
     got = [c.text for c in _row(doc, "行政规范性文件").values]

@@ -24,6 +24,8 @@ pipe).  The order is:
                           broke onto the next line
 ``tab_separated_row``     a line with TABs (pandas' index and column numbers dropped)
 ``cell_per_line_row``     TAB-led cell lines, their continuations, up to the empty line
+``pdf_text_row``          in a PDF's text of a table row per line (pdfplumber, ``pdftotext -raw``,
+                          pypdf): a row's figures between spaces and its label's lines around them
 ``wrapped_cell``          the first piece of a cell broken over two lines, between two rows
 ``space_aligned_table``   a table of space-aligned columns between dash borders (pandoc)
 ``heading``               a line that opens something (``一、``, ``（一）``, ``#`` …): prose
@@ -48,6 +50,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+from attrs import evolve
 
 from .._document import Block, Cell, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
@@ -180,6 +184,12 @@ class State:
     last_row_layout: str = ""
     #: the index of the last row's last line (a wrapped cell's piece follows it directly)
     last_row_end: int = -1
+    #: whether the text is a PDF's with a table row per line (None: not looked at yet), and
+    #: whether its rows' labels go on after their figures (see :func:`pdf_text_row`)
+    pdf_rows: bool | None = None
+    pdf_tails: bool = False
+    #: the line where, in such a text, the next row's label begins without an item number
+    pdf_head_from: int = -1
 
     def at(self, k: int) -> str | None:
         """The line ``k`` lines after the current one, None past the end."""
@@ -881,6 +891,201 @@ def space_separated_row(state: State) -> bool:
     return True
 
 
+# ---------------------------------------------------------------------------- PDF text: a row per line
+
+#: the first piece of a row's label: an item number (``一、``, ``（二）``, ``3.``, ``1、``)
+_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]|\d{1,2}\s*[.．、])"
+)
+#: a numbered line that is a section's title, never a row's label (``四、…行政诉讼情况``)
+_TITLE_END = re.compile(r"(?:情况|事项)\s*$")
+#: a piece of a group label's number broken over two lines (``（三`` / ``）不``): another cell's
+_BROKEN_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,2}|[）)].*)$")
+#: how many lines a row's label may take before (or after) its figures
+_LABEL_LINES = 10
+#: how many rows of figures (three at least, apart by one or two spaces) make a text a PDF's
+_PDF_ROWS_MIN = 3
+
+
+def _figure_words(line: str) -> tuple[list[str], list[str], int] | None:
+    """A line of a PDF's text as a row: its label words, its figures and the widest gap
+    between two figures (in spaces); None when it does not end in a figure or is prose."""
+    if "\t" in line or "|" in line:
+        return None
+    words = list(_WORD.finditer(line))
+    k = len(words)
+    while k > 0 and classify(cell_text(words[k - 1].group())) in ("number", "mark"):
+        k -= 1
+    if k == len(words) or _PAGE_NO.match(" ".join(nfkc(line).split())):
+        return None
+    labels = [m.group() for m in words[:k]]
+    if any(classify(cell_text(w)) != "text" for w in labels):  # (a figure amid the words: prose)
+        return None
+    label = nfkc("".join(labels))
+    if len(label) > 40 or _SENTENCE.search(label):
+        return None
+    gap = max((words[j + 1].start() - words[j].end() for j in range(k, len(words) - 1)), default=1)
+    return labels, [m.group() for m in words[k:]], gap
+
+
+def _is_figure_line(line: str) -> bool:
+    return _figure_words(line) is not None
+
+
+def _is_pdf_row_text(lines: Sequence[str]) -> bool:
+    """Whether a text is a PDF's text with a table row per line: at least a few lines of
+    three figures or more, one or two spaces apart (a layout-keeping extraction sets them
+    far apart, in columns it has lost)."""
+    count = 0
+    for line in lines:
+        if not line or line.isspace():
+            continue
+        split = _figure_words(line)
+        if split is not None and len(split[1]) >= 3 and split[2] <= 2:
+            count += 1
+            if count >= _PDF_ROWS_MIN:
+                return True
+    return False
+
+
+def _is_fragment(line: str) -> bool:
+    """A short line of text that may be a piece of a wrapped label."""
+    s = line.strip()
+    return (
+        bool(s)
+        and len(s) <= 24
+        and _is_plain(line)
+        and _SENTENCE.search(nfkc(s)) is None
+        and not _is_figure_line(line)
+    )
+
+
+def _group_words(words: Sequence[str]) -> list[bool]:
+    """Which words of a label's line are pieces of a group label printed beside it: a broken
+    group number (``（三``, ``）不``), or a line's leading short word before a longer one
+    (``予公 2.其他法律行政``, ``他处 正、行政机关不``)."""
+    out = [_BROKEN_NUMBER.match(w) is not None for w in words]
+    for k in range(len(words) - 1):
+        if not (out[k] or (len(words[k]) <= 2 and len(words[k + 1]) >= 3)):
+            break
+        out[k] = True
+    return out
+
+
+def _opens_label(line: str) -> bool:
+    """A label's first line: an item number after any group label's pieces, not a title."""
+    words = line.split()
+    text = nfkc(" ".join(w for w, g in zip(words, _group_words(words), strict=True) if not g))
+    return _ITEM.match(text) is not None and _TITLE_END.search(text) is None
+
+
+def _bare_figures(line: str) -> bool:
+    """A row's figures with at most a short piece of its label (``77 132 470``, ``件 77 …``)."""
+    split = _figure_words(line)
+    return split is not None and len("".join(split[0])) <= 2
+
+
+def _labels_follow(lines: Sequence[str]) -> bool:
+    """pdfplumber's order: a row's figures stand beside the middle of its label, the label's
+    lines before and after them.  True when most rows of figures are followed by a piece of a
+    label (not an item, a caption or another row)."""
+    rows = after = 0
+    for j, line in enumerate(lines[:-1]):
+        if _is_figure_line(line) and _is_plain(line):
+            rows += 1
+            nxt = lines[j + 1]
+            after += _is_fragment(nxt) and _OPENS.match(nxt) is None and not _opens_label(nxt)
+    return rows > 0 and 3 * after >= rows
+
+
+def pdf_text_row(state: State) -> bool:
+    """A table row of a PDF's text (pdfplumber ``extract_text``, ``pdftotext -raw``, pypdf):
+    its figures on one line between spaces, after its label or after the label's last line
+    (``一、本年新收政府信息`` / ``公开申请数量`` / ``64 0 0 2 0 4 70``); where the text puts a
+    row's figures beside the middle of its label (pdfplumber), the label's lines after them too.
+    Read only in a text that has such rows (:func:`_is_pdf_row_text`).  A blank cell leaves no
+    trace between spaces: the row says so (``Row.loses_blanks``) and the model places it only
+    when its figures are exactly its columns."""
+    if state.pdf_rows is None:
+        state.pdf_rows = _is_pdf_row_text(state.lines)
+        state.pdf_tails = state.pdf_rows and _labels_follow(state.lines)
+    if not state.pdf_rows:
+        return False
+    lines = state.lines
+    n = len(lines)
+    start = j = state.i
+    if not _is_figure_line(lines[j]):
+        # a label's first line: an item number; or, right after a row, a piece of a label
+        # whose figures follow with no more than a short piece of it (``行政规范性文`` /
+        # ``件 77 132 470``)
+        numbered = _opens_label(lines[j])
+        if not numbered and (
+            j not in (state.last_row_end + 1, state.pdf_head_from) or _OPENS.match(lines[j]) is not None
+        ):
+            return False
+        most = _LABEL_LINES if numbered else 2
+        j += 1  # the label's lines up to the row's figures
+        while j < n and j - start <= most and not _is_figure_line(lines[j]):
+            if not _is_fragment(lines[j]) or _opens_label(lines[j]):
+                return False
+            j += 1
+        if j >= n or j - start > most or not (numbered or _bare_figures(lines[j])):
+            return False
+    end = j + 1
+    if state.pdf_tails:  # the label's lines after its figures
+        while (
+            end < n
+            and end - j <= _LABEL_LINES
+            and _is_fragment(lines[end])
+            and _OPENS.match(lines[end]) is None
+            and not _opens_label(lines[end])
+        ):
+            end += 1
+        if end > j + 1 and end < n and _bare_figures(lines[end]):
+            # the next row's figures with no label of their own: the lines between the two
+            # rows' figures are halves of two labels
+            end = j + 1 + (end - j - 1) // 2
+            state.pdf_head_from = end
+    split = _figure_words(lines[j])
+    assert split is not None
+    own, figures, _ = split
+    label: list[str] = []
+    group: list[str] = []
+    for k in range(start, end):
+        line_words = own if k == j else lines[k].split()
+        for w, g in zip(line_words, _group_words(line_words), strict=True):
+            (group if g else label).append(w)
+    first = Where(line=start + 1)
+    cells = [Cell(cell_text("".join(ws)), " ".join(ws), first) for ws in (group, label) if ws]
+    at = Where(line=j + 1)
+    cells += [Cell(cell_text(f), f, at) for f in figures]
+    where = Where(line=start + 1, end_line=end) if end > start + 1 else first
+    row = _row(cells, _classes(cells), where)
+    state.i = end
+    if row is None:
+        return False
+    state.add(evolve(row, loses_blanks=True), "space-separated")
+    state.last_row_end = end - 1
+    _note_spaced_rows(state, lines[j], at)
+    return True
+
+
+def _note_spaced_rows(state: State, line: str, where: Where) -> None:
+    """Say once that rows were read from figures between spaces."""
+    if not any(d.code == "space-separated-rows" for d in state.diagnostics):
+        state.diagnostics.append(
+            Diagnostic(
+                "space-separated-rows",
+                "table rows read from figures between spaces: a blank cell leaves no trace there, "
+                "so a row is read only when its figures are exactly its columns",
+                where.line,
+                "info",
+                raw=line[:200],
+                where=where,
+            )
+        )
+
+
 #: a grid table's border: pandoc's ``+----+----+`` (``+====+`` under a header), w3m's box lines
 _GRID_BORDER = re.compile(r"^\s*(?:\+(?:[-=:]+\+)+|[┌├└╔╠╚┏┣┗][─━═┬┼┴╦╬╩┳╋┻]+[┐┤┘╗╣╝┓┫┛])\s*$")
 _GRID_JOINT = re.compile(r"[+┬┼┴╦╬╩┳╋┻┌├└╔╠╚┏┣┗]")
@@ -982,6 +1187,8 @@ RULES: tuple[LayoutRule, ...] = (
     LayoutRule("tab_separated_row", tab_separated_row, kinds=frozenset({"tab"})),
     # (a TAB alone is blank: it opens a row in some places, see _tab_alone_opens_row)
     LayoutRule("cell_per_line_row", cell_per_line_row, kinds=frozenset({"cell", "blank"})),
+    # (a PDF's text: a label's lines up to the row's figures are one row)
+    LayoutRule("pdf_text_row", pdf_text_row, lambda line: _spaced_row_split(line) is not None, kinds=_TEXT),
     LayoutRule("wrapped_cell", wrapped_cell, kinds=_TEXT),
     LayoutRule("space_aligned_table", space_aligned_table, kinds=_TEXT),
     LayoutRule("heading", heading, kinds=_TEXT),
