@@ -290,10 +290,12 @@ def _add_row(
     *,
     trailing: bool = False,
     classes: Sequence[CellClass] | None = None,
+    loses_blanks: bool = False,
 ) -> None:
     """Add a row of ``cells`` (joining a waiting broken cell's first piece in front); a row
     of more cells than any row has is prose.  ``raw`` is the row as printed (None: its lines,
-    as ``where`` says); ``classes`` the cells' classes, when the caller has them."""
+    as ``where`` says); ``classes`` the cells' classes, when the caller has them;
+    ``loses_blanks`` says the layout leaves no trace of a blank cell (``Row.loses_blanks``)."""
     if len(cells) > MAX_CELLS:
         if raw is None:
             first = where.line or 1
@@ -301,6 +303,8 @@ def _add_row(
         _too_many_cells(state, raw, where)
         return
     row = _row(cells, _classes(cells) if classes is None else classes, where, trailing=trailing)
+    if loses_blanks:
+        row = evolve(row, loses_blanks=True)
     if state.wrapped:
         row = _join_wrapped(state, row, where, trailing)
     if row is not None:
@@ -863,8 +867,8 @@ def _spaced_row_split(line: str) -> tuple[str, list[str]] | None:
 def space_separated_row(state: State) -> bool:
     """A line of a PDF's text that is a table row: a short label, then figures between spaces
     (``规章 1 0 11``, ``447 7 0 0 0 0 454``).  The text does not say the table's columns: such a
-    row's figures may be fewer than its columns (a blank cell leaves no trace), so the document
-    says, in one diagnostic, that rows were read this way; the model decides where they go."""
+    row's figures may be fewer than its columns (a blank cell leaves no trace): the row says so
+    (``Row.loses_blanks``) and the model places it only at exactly its width."""
     line = state.lines[state.i]
     split = _spaced_row_split(line)
     if split is None:
@@ -875,19 +879,8 @@ def space_separated_row(state: State) -> bool:
     cells = ([Cell(cell_text(label), label, where)] if label else []) + [
         Cell(cell_text(f), f, where) for f in figures
     ]
-    _add_row(state, cells, where, "space-separated", line)
-    if not any(d.code == "space-separated-rows" for d in state.diagnostics):
-        state.diagnostics.append(
-            Diagnostic(
-                "space-separated-rows",
-                "table rows read from figures between spaces: a blank cell leaves no trace there, "
-                "so a row's figures may be fewer than its columns",
-                state.i,
-                "info",
-                raw=line[:200],
-                where=where,
-            )
-        )
+    _add_row(state, cells, where, "space-separated", line, loses_blanks=True)
+    _note_spaced_rows(state, line, where)
     return True
 
 
