@@ -78,10 +78,14 @@ def place(
             by_width.setdefault(width, []).append(i)
     for width, at in by_width.items():
         table = [_values(rows[i]) for i in at]
-        spans = _span_positions([v for v in table if len(v) > width])
+        long_rows = [v for v in table if len(v) > width]
+        spans = _span_positions(long_rows)
+        # right-aligned positions beyond the columns where some row has a figure: a value
+        # column there (a colspan pad pushed it), never a label pad
+        beyond = {len(v) - 1 - j for v in long_rows for j in range(len(v) - width) if v[j].text}
         dups = _dup_positions(table, width)
         for i, values in zip(at, table, strict=True):
-            out[i] = _text_row(rows[i], values, width, label_columns, pads, spans, dups, rank, i)
+            out[i] = _text_row(rows[i], values, width, label_columns, pads, spans, dups, beyond, rank, i)
     return [p for p in out if p is not None]
 
 
@@ -115,6 +119,7 @@ def _text_row(
     pads: str,
     spans: list[int],
     dups: list[int],
+    beyond: set[int],
     rank: Callable[[int, Cells], float] | None,
     index: int,
 ) -> Placement:
@@ -127,7 +132,11 @@ def _text_row(
         return Placement(cells, reason=f"{width - n} cell(s) left out by merged cells")
     # full width: the source row has every cell of the grid
     full = label_columns + width
-    if row.width == full and all(not c.text for c in values[: n - width]):
+    if (
+        row.width == full
+        and all(not c.text for c in values[: n - width])
+        and not beyond.intersection(range(width, n))
+    ):
         return Placement(tuple(values[n - width :]), reason="full width")
     # an over-long row: the ways the structure allows to take the excess out
     candidates: list[tuple[Cells, tuple[Cell, ...], str]] = []
