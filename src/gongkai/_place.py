@@ -27,6 +27,7 @@ warning.  A missing cell and a blank cell are the same figure.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import combinations
 from typing import Literal
 
 from attrs import frozen
@@ -84,9 +85,99 @@ def place(
         # column there (a colspan pad pushed it), never a label pad
         beyond = {len(v) - 1 - j for v in long_rows for j in range(len(v) - width) if v[j].text}
         dups = _dup_positions(table, width)
-        for i, values in zip(at, table, strict=True):
+        aligned = _aligned([rows[i] for i in at], header, width, pads)
+        for i, values, by_grid in zip(at, table, aligned, strict=True):
+            if by_grid is not None:
+                out[i] = by_grid
+                continue
             out[i] = _text_row(rows[i], values, width, label_columns, pads, spans, dups, beyond, rank, i)
     return [p for p in out if p is not None]
+
+
+def _aligned(rows: Sequence[Row], header: Sequence[Row], width: int, pads: str) -> list[Placement | None]:
+    """Rows placed by the table's own grid, where its text keeps one: most rows (header rows
+    too) have the same number of source cells G, and a row of G cells (or G and a trailing
+    TAB's empty cell) has its cells at the grid's positions.  Value columns are then the
+    positions right of every row's labels; a position where any row has a figure is one, and
+    when fewer such positions than columns remain, each choice of the empty ones is a
+    placement: a row they place differently is doubtful.  None for a row (or a table) the grid
+    does not place."""
+    none: list[Placement | None] = [None] * len(rows)
+    counts: dict[int, int] = {}
+    for r in (*rows, *header):
+        if r.width and not r.grid:
+            counts[r.width] = counts.get(r.width, 0) + 1
+    if not counts:
+        return none
+    g = max(counts, key=lambda w: (counts[w], w))
+    if counts[g] < 2:
+        return none
+    cells: list[tuple[Cell, ...] | None] = []
+    for r in rows:
+        if r.grid or not r.values:
+            cells.append(None)
+        elif r.width == g:
+            cells.append(r.values)
+        elif r.width == g + 1 and r.trailing and not r.values[-1].text:
+            cells.append(r.values[:-1])  # a trailing TAB after a whole row: no cell
+        else:
+            cells.append(None)
+    starts = [g - len(c) for c, r in zip(cells, rows, strict=True) if c is not None and r.labels]
+    lo = max(starts, default=0)
+    if g - lo < width:
+        return none
+    filled: set[int] = set()
+    pad_at: set[int] = set()
+    for c in cells:
+        for k, cell in enumerate(c or ()):
+            at = g - len(c or ()) + k
+            if cell.pad:
+                pad_at.add(at)
+            elif cell.text:
+                if at < lo:
+                    return none  # a figure where a label stands: not one grid
+                filled.add(at)
+    # a position whose cell repeats its left neighbour's in every row is a copy (pandas
+    # repeats a merged cell in every column it spans): a column or not, as the count needs
+    copies = {at for at in filled if at > lo and all(_same_as_left(c, g, at) for c in cells if c is not None)}
+    sure = filled - copies
+    free = [at for at in range(lo, g) if at not in sure and at not in pad_at]
+    need = width - len(sure)
+    if need < 0 or need > len(free) or len(free) > 12:
+        return none
+    # the choices of the other positions, the likeliest first: where the table puts its pads,
+    # the positions at the other end are the columns
+    choices = [sorted({*sure, *extra}) for extra in combinations(free, need)]
+    if pads == "start":
+        choices.reverse()
+    out: list[Placement | None] = []
+    for c in cells:
+        if c is None:
+            out.append(None)
+            continue
+        first = g - len(c)
+        options: dict[tuple[str, ...], Cells] = {}
+        for positions in choices:
+            placed: Cells = tuple(c[at - first] if at >= first else None for at in positions)
+            options.setdefault(_figures(placed), placed)
+        placements = list(options.values())
+        if len(placements) == 1:
+            out.append(Placement(placements[0], reason="the table's grid"))
+        else:
+            out.append(
+                Placement(
+                    placements[0],
+                    doubtful=True,
+                    alternatives=tuple(placements[1:]),
+                    reason=f"the table's grid; {len(placements) - 1} other placement(s) fit the text",
+                )
+            )
+    return out
+
+
+def _same_as_left(cells: Sequence[Cell], g: int, at: int) -> bool:
+    k = at - (g - len(cells))
+    return k < 1 or cells[k].text == cells[k - 1].text
 
 
 def _values(row: Row) -> list[Cell]:
