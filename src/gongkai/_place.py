@@ -139,7 +139,11 @@ def _aligned(rows: Sequence[Row], header: Sequence[Row], width: int, pads: str) 
                 filled.add(at)
     # a position whose cell repeats its left neighbour's in every row is a copy (pandas
     # repeats a merged cell in every column it spans): a column or not, as the count needs
+    # — not in a table whose spans are empty cells (an empty position between figures)
     copies = {at for at in filled if at > lo and all(_same_as_left(c, g, at) for c in cells if c is not None)}
+    inside = range(min(filled, default=0), max(filled, default=0))
+    if len(filled) <= width and any(at not in filled for at in inside):
+        copies = set()
     sure = filled - copies
     free = [at for at in range(lo, g) if at not in sure and at not in pad_at]
     need = width - len(sure)
