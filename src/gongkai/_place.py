@@ -85,7 +85,7 @@ def place(
         # column there (a colspan pad pushed it), never a label pad
         beyond = {len(v) - 1 - j for v in long_rows for j in range(len(v) - width) if v[j].text}
         dups = _dup_positions(table, width)
-        aligned = _aligned([rows[i] for i in at], header, width, pads)
+        aligned = _aligned([rows[i] for i in at], header, width, label_columns, pads)
         for i, values, by_grid in zip(at, table, aligned, strict=True):
             if by_grid is not None:
                 out[i] = by_grid
@@ -94,7 +94,9 @@ def place(
     return [p for p in out if p is not None]
 
 
-def _aligned(rows: Sequence[Row], header: Sequence[Row], width: int, pads: str) -> list[Placement | None]:
+def _aligned(
+    rows: Sequence[Row], header: Sequence[Row], width: int, label_columns: int, pads: str
+) -> list[Placement | None]:
     """Rows placed by the table's own grid, where its text keeps one: most rows (header rows
     too) have the same number of source cells G, and a row of G cells (or G and a trailing
     TAB's empty cell) has its cells at the grid's positions.  Value columns are then the
@@ -139,10 +141,16 @@ def _aligned(rows: Sequence[Row], header: Sequence[Row], width: int, pads: str) 
                 filled.add(at)
     # a position whose cell repeats its left neighbour's in every row is a copy (pandas
     # repeats a merged cell in every column it spans): a column or not, as the count needs
-    # — not in a table whose spans are empty cells (an empty position between figures)
+    # — where the figures' positions are more than the columns, or no empty position between
+    # figures says the spans are empty cells and a figure other than 0 is repeated (runs of
+    # 0s are common) or the row is alone (nothing else to tell by)
     copies = {at for at in filled if at > lo and all(_same_as_left(c, g, at) for c in cells if c is not None)}
     inside = range(min(filled, default=0), max(filled, default=0))
-    if len(filled) <= width and any(at not in filled for at in inside):
+    alone = sum(c is not None and any(x.text for x in c) for c in cells) == 1
+    if len(filled) <= width and (
+        any(at not in filled for at in inside)
+        or not (alone or any(_repeats_figure(c, g, copies) for c in cells))
+    ):
         copies = set()
     sure = filled - copies
     free = [at for at in range(lo, g) if at not in sure and at not in pad_at]
@@ -154,6 +162,8 @@ def _aligned(rows: Sequence[Row], header: Sequence[Row], width: int, pads: str) 
     choices = [sorted({*sure, *extra}) for extra in combinations(free, need)]
     if pads == "start":
         choices.reverse()
+    # and the table's own label columns left of them (a ranking: a renderer may use fewer)
+    choices.sort(key=lambda positions: positions[0] < label_columns if positions else False)
     out: list[Placement | None] = []
     for c in cells:
         if c is None:
@@ -182,6 +192,14 @@ def _aligned(rows: Sequence[Row], header: Sequence[Row], width: int, pads: str) 
 def _same_as_left(cells: Sequence[Cell], g: int, at: int) -> bool:
     k = at - (g - len(cells))
     return k < 1 or cells[k].text == cells[k - 1].text
+
+
+def _repeats_figure(cells: Sequence[Cell] | None, g: int, copies: set[int]) -> bool:
+    """Whether ``cells`` repeat a figure other than 0 at one of the ``copies`` positions."""
+    if cells is None:
+        return False
+    first = g - len(cells)
+    return any(at - first >= 0 and cells[at - first].text not in ("", "0") for at in copies)
 
 
 def _values(row: Row) -> list[Cell]:
