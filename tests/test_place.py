@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from gongkai._document import Cell, Row, Where
@@ -29,10 +29,23 @@ def test_markitdown_label_pads_are_not_figures() -> None:
 
 
 def test_markitdown_label_pads_unmarked_at_full_width() -> None:
+    """Unmarked pads and two blank columns: the table's three label columns are the likeliest
+    reading, but one label pad and a colspan pad in a blank column fit the text too (gongkai's
+    own text writes two label columns): placed by the label columns, and flagged."""
     cells = [_c("一、本年新收政府信息公开申请数量"), _c(""), _c("")]
     cells += [_c(t) for t in ["821", "35", "", "", "2", "1", "859"]]
     row = read_row(cells, 1, False)
     [p] = place([row, row], [7, 7], label_columns=3, pads="start")[:1]
+    assert _figures(p.cells) == ["821", "35", "", "", "2", "1", "859"] and p.doubtful
+
+
+def test_unmarked_pads_are_certain_where_the_table_fills_its_columns() -> None:
+    """The same row in a table whose other rows have figures in every column: one reading."""
+    cells = [_c("一、本年新收政府信息公开申请数量"), _c(""), _c("")]
+    cells += [_c(t) for t in ["821", "35", "", "", "2", "1", "859"]]
+    full = [_c("（三）不予公开"), _c("1.属于国家秘密")]
+    other = read_row([_c(""), *full, *(_c(t) for t in ["1", "2", "3", "4", "5", "6", "21"])], 2, False)
+    p, _ = place([read_row(cells, 1, False), other], [7, 7], label_columns=3, pads="start")
     assert _figures(p.cells) == ["821", "35", "", "", "2", "1", "859"] and not p.doubtful
 
 
@@ -140,5 +153,6 @@ def test_every_figure_is_exact_or_doubtful(table, converter: Converter) -> None:
     st.data(),
 )
 def test_every_figure_is_exact_or_doubtful_tsv(table, converter: Converter, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    assume(converter not in ("tsv-strip", "pandas"))
     noise = frozenset(data.draw(st.sets(st.integers(0, len(table.rows) - 1))))
     _check(table, converter, noise)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import combinations
+from math import comb
 from typing import Literal
 
 from attrs import frozen
@@ -112,7 +113,11 @@ def _aligned(
     if not counts:
         return none
     g = max(counts, key=lambda w: (counts[w], w))
-    if counts[g] < 2:
+    # a grid only where most rows hold it (a row and a trailing TAB's empty cell holds it too)
+    held = counts[g] + sum(
+        1 for r in rows if r.width == g + 1 and r.trailing and r.values and not r.values[-1].text
+    )
+    if counts[g] < 2 or 2 * held <= sum(counts.values()):
         return none
     cells: list[tuple[Cell, ...] | None] = []
     for r in rows:
@@ -242,23 +247,35 @@ def _text_row(
     if n < width:
         missing: list[Cell | None] = [None] * (width - n)
         cells: Cells = (*missing, *values) if pads == "start" else (*values, *missing)
-        return Placement(cells, reason=f"{width - n} cell(s) left out by merged cells")
+        how = f"{width - n} cell(s) left out by merged cells"
+        # lost at the other end (a writer that drops a row's last empty cells): another reading
+        other_end: Cells = (*values, *missing) if pads == "start" else (*missing, *values)
+        if _figures(other_end) == _figures(cells):
+            return Placement(cells, reason=how)
+        return Placement(
+            cells, doubtful=True, alternatives=(other_end,), reason=f"{how}; or left out at the other end"
+        )
     # full width: the source row has every cell of the grid
+    candidates: list[tuple[Cells, tuple[Cell, ...], str]] = []
     full = label_columns + width
     if (
         row.width == full
         and all(not c.text for c in values[: n - width])
         and not beyond.intersection(range(width, n))
     ):
-        return Placement(tuple(values[n - width :]), reason="full width")
+        # the likeliest reading, not the only one: a writer that drops a row's last empty
+        # cells and a colspan pad nobody marked give the same count
+        candidates.append((tuple(values[n - width :]), (), "full width"))
     # an over-long row: the ways the structure allows to take the excess out
-    candidates: list[tuple[Cells, tuple[Cell, ...], str]] = []
     first = "end" if row.trailing else pads
     other = "start" if first == "end" else "end"
     spanned = _drop_at(values, spans, width)
     for order in ((first, other), (other, first)):
         kept, extra = _repeats(_strip(spanned, width, order), width, dups)
         candidates.append((tuple(kept), extra, f"empty cells at the {order[0]} first"))
+    # the other readings the row's text allows, the likeliest above first: any of its empty
+    # cells may be a pad, and a row that ends in a figure may have lost empty cells at its end
+    candidates.extend((cells, (), "") for cells in _readings(values, width, not row.trailing))
     distinct: dict[tuple[str, ...], tuple[Cells, tuple[Cell, ...], str]] = {}
     for c in candidates:
         distinct.setdefault(_figures(c[0]), c)
@@ -275,6 +292,23 @@ def _text_row(
         alternatives=tuple(c[0] for c in ordered[1:]),
         reason=f"{how}; {len(ordered) - 1} other placement(s) fit the text",
     )
+
+
+def _readings(values: Sequence[Cell], width: int, may_lose_end: bool) -> list[Cells]:
+    """Every placement of an over-long row that takes out only empty cells (and, where the
+    row may have lost empty cells at its end, puts them back there)."""
+    empties = [k for k, c in enumerate(values) if not c.text]
+    excess = len(values) - width
+    out: list[Cells] = []
+    lost_end = may_lose_end and bool(values) and bool(values[-1].text)
+    for m in range(min(len(empties) - excess, 2) + 1 if lost_end else min(1, len(empties) - excess + 1)):
+        if comb(len(empties), excess + m) > 300:  # (past that many, the row is doubtful anyway)
+            break
+        for drop in combinations(empties, excess + m):
+            gone = set(drop)
+            kept: list[Cell | None] = [c for k, c in enumerate(values) if k not in gone]
+            out.append((*kept, *([None] * m)))
+    return out
 
 
 def _span_positions(long_rows: Sequence[Sequence[Cell]]) -> list[int]:
