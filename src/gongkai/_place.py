@@ -110,14 +110,13 @@ def _aligned(
     for r in (*rows, *header):
         if r.width and not r.grid:
             counts[r.width] = counts.get(r.width, 0) + 1
+            if r.trailing and r.values and not r.values[-1].text:
+                # a row ending in a TAB: a whole row and a stray TAB, or a blank last cell
+                counts[r.width - 1] = counts.get(r.width - 1, 0) + 1
     if not counts:
         return none
     g = max(counts, key=lambda w: (counts[w], w))
-    # a grid only where most rows hold it (a row and a trailing TAB's empty cell holds it too)
-    held = counts[g] + sum(
-        1 for r in rows if r.width == g + 1 and r.trailing and r.values and not r.values[-1].text
-    )
-    if counts[g] < 2 or 2 * held <= sum(counts.values()):
+    if counts[g] < 2:
         return none
     cells: list[tuple[Cell, ...] | None] = []
     for r in rows:
@@ -128,7 +127,7 @@ def _aligned(
         elif r.width == g + 1 and r.trailing and not r.values[-1].text:
             cells.append(r.values[:-1])  # a trailing TAB after a whole row: no cell
         else:
-            cells.append(None)
+            return none  # a grid only where every row holds it: widths that differ are no grid
     starts = [g - len(c) for c, r in zip(cells, rows, strict=True) if c is not None and r.labels]
     lo = max(starts, default=0)
     if g - lo < width:
