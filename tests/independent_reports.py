@@ -113,7 +113,13 @@ def _active(spec: TableSpec, figures: Figures) -> Grid:
         for terminal in block["rows"]:
             for rs in by_terminal[terminal]:
                 values = figures.row(spec.prefix + rows[rs.row].row, rs.columns)
-                grid.append([_cell(rs.label), *(_cell(v) for v in values[:-1]), *_spanned(values[-1], 4 - len(values))])
+                grid.append(
+                    [
+                        _cell(rs.label),
+                        *(_cell(v) for v in values[:-1]),
+                        *_spanned(values[-1], 4 - len(values)),
+                    ]
+                )
     return grid
 
 

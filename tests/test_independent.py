@@ -42,7 +42,9 @@ def measure(layout: str, n: int = REPORTS) -> tuple[int, int, int, list[str]]:
                 continue
             silent += 1
             if len(examples) < 5:
-                examples.append(f"seed {seed} ({converter}): {key} want {want!r} got {got.get(key, 'absent')!r}")
+                examples.append(
+                    f"seed {seed} ({converter}): {key} want {want!r} got {got.get(key, 'absent')!r}"
+                )
     return total, exact, silent, examples
 
 

@@ -6,22 +6,28 @@ columns (``Row.grid``).  A text reader cannot always know that: converters pad m
 separator.  :func:`place` reads each row by what the text shows, in this order:
 
 1. pad marks (:attr:`Cell.pad`) are not cells: they go first;
-2. a row of exactly its width of values is taken as it is;
-3. a row whose source had as many cells as the table's grid (``Row.width`` = label columns +
-   width) is at full width: its last ``width`` values are its columns, the empty cells before
-   them label pads — a trailing TAB then ends a blank last cell;
-4. an over-long row: empty cells at a position every over-long row of the table shares (a
-   colspan pad), then empty cells at the row's ends (first where the table puts its pads:
-   ``pads`` "start" where labels span several columns, "end" where blocks of different widths
-   share one grid; a trailing TAB's empty cell first of all), then a cell repeating its left
-   neighbour at a position every over-long row shares (a pandas colspan), then any repeat;
-   whatever is still too much is set aside, never guessed into a column;
-5. a short row lost cells at its pads end (merged label cells left out).
+2. the table's own grid, where its text keeps one: when every row (a row ending in a TAB
+   with or without its last cell) has the number of source cells most rows and header rows
+   have, a cell's position is its grid column.  Value columns are the positions right of
+   every row's labels; a position where a row has a figure is one (a position that repeats
+   its left neighbour in every row may be a pandas copy instead); the table's label columns
+   rank the choices of the empty positions; a row the choices place differently is doubtful;
+3. a row of exactly its width of values is taken as it is;
+4. a short row lost cells at its pads end (merged label cells left out) — or, when that
+   gives other figures, at the other end (a writer that drops a row's last empty cells):
+   doubtful then;
+5. an over-long row: a row whose source had as many cells as the table's grid (``Row.width``
+   = label columns + width) first read at full width; then empty cells at a position every
+   over-long row of the table shares (a colspan pad), then empty cells at the row's ends
+   (first where the table puts its pads: ``pads`` "start" where labels span several columns,
+   "end" where blocks of different widths share one grid; a trailing TAB's empty cell first of
+   all), then a cell repeating its left neighbour at a position every over-long row shares (a
+   pandas colspan), then any repeat; whatever is still too much is set aside, never guessed
+   into a column.  Every other way of taking out empty cells is a reading too: when any
+   gives other figures, the row is doubtful.
 
-Step 4 can leave a choice: when removing the empty cells at one end or the other, or at the
-shared positions, gives other figures in other columns, the row is ``doubtful`` and the other
-placements are kept in ``alternatives``; the caller says so in an ``ambiguous-columns``
-warning.  A missing cell and a blank cell are the same figure.
+A doubtful row keeps the other placements in ``alternatives``; the caller says so in an
+``ambiguous-columns`` warning.  A missing cell and a blank cell are the same figure.
 """
 
 from __future__ import annotations
@@ -67,8 +73,8 @@ def place(
 ) -> list[Placement]:
     """Place each row's value cells into its ``widths[i]`` columns (see the module's description).
 
-    ``header`` (the table's header rows) is accepted for readers that keep a header's pads; the
-    rows' own structure decides here.  ``rank(i, cells)`` orders the placements of a doubtful
+    ``header`` (the table's header rows) counts toward the table's grid width: a header row
+    has as many source cells as a body row.  ``rank(i, cells)`` orders the placements of a doubtful
     row i (lower first: the arithmetic may rank them); it never makes a row certain.
     """
     out: list[Placement | None] = [None] * len(rows)
