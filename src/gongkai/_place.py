@@ -13,9 +13,7 @@ separator.  :func:`place` reads each row by what the text shows, in this order:
    its left neighbour in every row may be a pandas copy instead); the table's label columns
    rank the choices of the empty positions; a row the choices place differently is doubtful;
 3. a row of exactly its width of values is taken as it is;
-4. a short row lost cells at its pads end (merged label cells left out) — or, when that
-   gives other figures, at the other end (a writer that drops a row's last empty cells):
-   doubtful then;
+4. a short row lost cells at its pads end (merged label cells left out);
 5. an over-long row: a row whose source had as many cells as the table's grid (``Row.width``
    = label columns + width) first read at full width; then empty cells at a position every
    over-long row of the table shares (a colspan pad), then empty cells at the row's ends
@@ -252,14 +250,7 @@ def _text_row(
     if n < width:
         missing: list[Cell | None] = [None] * (width - n)
         cells: Cells = (*missing, *values) if pads == "start" else (*values, *missing)
-        how = f"{width - n} cell(s) left out by merged cells"
-        # lost at the other end (a writer that drops a row's last empty cells): another reading
-        other_end: Cells = (*values, *missing) if pads == "start" else (*missing, *values)
-        if _figures(other_end) == _figures(cells):
-            return Placement(cells, reason=how)
-        return Placement(
-            cells, doubtful=True, alternatives=(other_end,), reason=f"{how}; or left out at the other end"
-        )
+        return Placement(cells, reason=f"{width - n} cell(s) left out by merged cells")
     # full width: the source row has every cell of the grid
     candidates: list[tuple[Cells, tuple[Cell, ...], str]] = []
     full = label_columns + width
