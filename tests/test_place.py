@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai._document import Cell, Row, Where
@@ -140,19 +140,24 @@ def test_every_figure_is_exact_or_doubtful(table, converter: Converter) -> None:
     _check(table, converter, frozenset())
 
 
+@settings(max_examples=300, deadline=None)
+@given(tables(), st.sampled_from(["markitdown-unmarked", "tsv-full", "tsv-noise"]), st.data())
+def test_every_figure_is_exact_or_doubtful_unmarked(table, converter: Converter, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    """Converters that leave no pad mark: unmarked markitdown pads, TSV with every grid cell,
+    TSV rows ending in stray TABs."""
+    noise = frozenset(data.draw(st.sets(st.integers(0, len(table.rows) - 1))))
+    _check(table, converter, noise)
+
+
 @pytest.mark.xfail(
-    reason="known gap: where a converter leaves no mark (markitdown pads unmarked, pandas' lone "
-    "repeats, TSV writers that drop or add cells at a row's end) some rows are still placed "
-    "wrong without a flag",
+    reason="open gap: a TSV writer that drops a row's trailing empty cells while label pads "
+    "stay (a row ending in a figure reads one column off, unflagged), and pandas repeating a "
+    "merged cell whose figure is 0 in a table where no other figure repeats (a copy or two "
+    "zeros) — the text allows both readings and the row is not yet flagged",
     strict=False,
 )
 @settings(max_examples=300, deadline=None)
-@given(
-    tables(),
-    st.sampled_from(["markitdown-unmarked", "pandas", "tsv-full", "tsv-noise", "tsv-strip"]),
-    st.data(),
-)
-def test_every_figure_is_exact_or_doubtful_tsv(table, converter: Converter, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
-    assume(converter not in ("tsv-strip", "pandas"))
+@given(tables(), st.sampled_from(["pandas", "tsv-strip"]), st.data())
+def test_every_figure_is_exact_or_doubtful_lossy(table, converter: Converter, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
     noise = frozenset(data.draw(st.sets(st.integers(0, len(table.rows) - 1))))
     _check(table, converter, noise)
