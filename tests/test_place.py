@@ -29,10 +29,23 @@ def test_markitdown_label_pads_are_not_figures() -> None:
 
 
 def test_markitdown_label_pads_unmarked_at_full_width() -> None:
+    """Unmarked pads and two blank columns: the table's three label columns are the likeliest
+    reading, but one label pad and a colspan pad in a blank column fit the text too (gongkai's
+    own text writes two label columns): placed by the label columns, and flagged."""
     cells = [_c("一、本年新收政府信息公开申请数量"), _c(""), _c("")]
     cells += [_c(t) for t in ["821", "35", "", "", "2", "1", "859"]]
     row = read_row(cells, 1, False)
     [p] = place([row, row], [7, 7], label_columns=3, pads="start")[:1]
+    assert _figures(p.cells) == ["821", "35", "", "", "2", "1", "859"] and p.doubtful
+
+
+def test_unmarked_pads_are_certain_where_the_table_fills_its_columns() -> None:
+    """The same row in a table whose other rows have figures in every column: one reading."""
+    cells = [_c("一、本年新收政府信息公开申请数量"), _c(""), _c("")]
+    cells += [_c(t) for t in ["821", "35", "", "", "2", "1", "859"]]
+    full = [_c("（三）不予公开"), _c("1.属于国家秘密")]
+    other = read_row([_c(""), *full, *(_c(t) for t in ["1", "2", "3", "4", "5", "6", "21"])], 2, False)
+    p, _ = place([read_row(cells, 1, False), other], [7, 7], label_columns=3, pads="start")
     assert _figures(p.cells) == ["821", "35", "", "", "2", "1", "859"] and not p.doubtful
 
 
@@ -127,18 +140,24 @@ def test_every_figure_is_exact_or_doubtful(table, converter: Converter) -> None:
     _check(table, converter, frozenset())
 
 
+@settings(max_examples=300, deadline=None)
+@given(tables(), st.sampled_from(["markitdown-unmarked", "tsv-full", "tsv-noise"]), st.data())
+def test_every_figure_is_exact_or_doubtful_unmarked(table, converter: Converter, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    """Converters that leave no pad mark: unmarked markitdown pads, TSV with every grid cell,
+    TSV rows ending in stray TABs."""
+    noise = frozenset(data.draw(st.sets(st.integers(0, len(table.rows) - 1))))
+    _check(table, converter, noise)
+
+
 @pytest.mark.xfail(
-    reason="known gap: where a converter leaves no mark (markitdown pads unmarked, pandas' lone "
-    "repeats, TSV writers that drop or add cells at a row's end) some rows are still placed "
-    "wrong without a flag",
+    reason="open gap: a TSV writer that drops a row's trailing empty cells while label pads "
+    "stay (a row ending in a figure reads one column off, unflagged), and pandas repeating a "
+    "merged cell whose figure is 0 in a table where no other figure repeats (a copy or two "
+    "zeros) — the text allows both readings and the row is not yet flagged",
     strict=False,
 )
 @settings(max_examples=300, deadline=None)
-@given(
-    tables(),
-    st.sampled_from(["markitdown-unmarked", "pandas", "tsv-full", "tsv-noise", "tsv-strip"]),
-    st.data(),
-)
-def test_every_figure_is_exact_or_doubtful_tsv(table, converter: Converter, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+@given(tables(), st.sampled_from(["pandas", "tsv-strip"]), st.data())
+def test_every_figure_is_exact_or_doubtful_lossy(table, converter: Converter, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
     noise = frozenset(data.draw(st.sets(st.integers(0, len(table.rows) - 1))))
     _check(table, converter, noise)

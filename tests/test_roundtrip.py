@@ -21,8 +21,13 @@ def _same(parsed: Report, original: Report, text: str, *, noisy: bool = False) -
     # noisy converter may leave cells out (read as blank: the figures still agree, but fewer
     # of them were read from the text, and the report says so)
     skip = PROVENANCE if noisy else ("reader", "layout")
+    # a converter's noise may leave a row's placement open: then the row says so (its figures
+    # doubtful, an ambiguous-columns warning) and is not a wrong figure
+    flagged = {k for k, f in parsed.figures() if f.doubtful} if noisy else set()
     diff = {
-        k: (v, got.get(k, "absent")) for k, v in want.items() if k not in skip and got.get(k, "absent") != v
+        k: (v, got.get(k, "absent"))
+        for k, v in want.items()
+        if k not in skip and k not in flagged and got.get(k, "absent") != v
     }
     assert not diff, f"figures differ (want, got): {diff}\n--- text ---\n{text}"
     assert parsed.variant == original.variant
@@ -36,12 +41,6 @@ def test_canonical_round_trip(layout: Layout, report: Report) -> None:
     _same(gongkai.parse(text), report, text)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="regression of this session, open: with noise the placement of a few rows moves a figure "
-    "without a flag (e.g. a markdown row with an unmarked colspan pad next to a blank cell); "
-    "see the closing note and tests/test_place.py's known gaps",
-)
 @pytest.mark.parametrize("layout", LAYOUTS)
 @given(report=reports(), noise=noises())
 # html2text: a row ending in an empty cell ends in "| " — a cell separator, not an outer pipe

@@ -179,7 +179,9 @@ def _table_rows(spec: TableSpec, table: Table, number: int) -> list[Row]:
         for header in spec.header:
             rows.append(_row(tuple(str(h) for h in header), (), number))
         for specs in spec.rows.values():
-            rows.extend(_data_rows(spec, table, specs, spec.label_columns, number))
+            # as many label cells as the widest label (a group and its row): what reads back
+            width = max((2 if rs.group else 1) for rs in spec.row_specs())
+            rows.extend(_data_rows(spec, table, specs, width, number))
     return rows
 
 
