@@ -303,7 +303,7 @@ def _add_row(
         _too_many_cells(state, raw, where)
         return
     row = _row(cells, _classes(cells) if classes is None else classes, where, trailing=trailing)
-    if loses_blanks:
+    if loses_blanks and row is not None:
         row = evolve(row, loses_blanks=True)
     if state.wrapped:
         row = _join_wrapped(state, row, where, trailing)
