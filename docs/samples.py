@@ -8,7 +8,7 @@ are published government reports bundled with gongkai's tests (tests/fixtures/):
 * ``report.pdf``, ``report.html``, ``report.docx``, ``report.txt`` — one report as each form:
   淮安市人民政府 2024 (PDF as published), 平潭综合实验区 2021 (the web page as published, the
   page saved as Word by LibreOffice, and the page's text from html2text);
-* ``pdf-text.txt`` — what a PDF-to-text converter made of ``report.pdf`` (the tables' columns
+* ``pdf-text.txt`` — what ``pdftotext -layout`` made of ``report.pdf`` (the tables' columns
   are lost: see the inputs guide);
 * ``province/`` — a folder of reports of several agencies and forms, one of them a scanned PDF;
 * ``panel/`` — one agency's reports for 2019–2024, both template editions;
@@ -32,13 +32,13 @@ FILES = {
     "report.html": "documents/html/pingtan_2021.html",
     "report.docx": "documents/docx/pingtan_2021.lo.docx",
     "report.txt": "realworld/pingtan_2021.html2text.txt",
-    "pdf-text.txt": "realworld/huaian_2024.pdfplumber.txt",
+    "pdf-text.txt": "sweep/huaian_2024.pdf.pdftotext-layout.txt",
     "province/huaian_2024.pdf": "documents/pdf/huaian_2024.pdf",
     "province/pingtan_2020.txt": "converters/pingtan_2020.h2t-default.txt",
     "province/pingtan_2021.html": "documents/html/pingtan_2021.html",
     "province/pingtan_2023.docx": "documents/docx/pingtan_2023.lo.docx",
     "province/scanned.pdf": "documents/pdf/scan.pdf",
-    "province/pdf-text.txt": "realworld/huaian_2024.pdfplumber.txt",
+    "province/pdf-text.txt": "sweep/huaian_2024.pdf.pdftotext-layout.txt",
     "panel/pingtan_2019.txt": "converters/pingtan_2019.h2t-default.txt",
     "panel/pingtan_2020.txt": "converters/pingtan_2020.h2t-default.txt",
     "panel/pingtan_2021.html": "documents/html/pingtan_2021.html",
