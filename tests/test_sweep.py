@@ -29,10 +29,6 @@ _CELL_LINES = (
     "one cell per line without TABs (LibreOffice text export, docx2txt, mammoth, lynx): "
     "cell_per_line_row needs TAB-led lines, so no table row is found"
 )
-_SPACE_NO_BORDER = (
-    "space-aligned columns without dash borders (inscriptis): space_aligned_table needs a "
-    "pandoc dash border, so the table is prose"
-)
 _W3M = (
     "w3m box table: a border line under a rowspan cell ('│         ├────┼──') is not a "
     "_GRID_BORDER (it opens with '│'), so grid_table stops at table 三's first rowspan and the "
@@ -51,8 +47,6 @@ XFAIL: dict[str, str] = {
     "pingtan_2023.docx.soffice-txt.txt": _CELL_LINES,
     "pingtan_2023.html.soffice-txt.txt": _CELL_LINES,
     "pingtan_2023.html.lynx.txt": _CELL_LINES,
-    "pingtan_2021.html.inscriptis.txt": _SPACE_NO_BORDER,
-    "pingtan_2023.html.inscriptis.txt": _SPACE_NO_BORDER,
     "pingtan_2021.html.w3m.txt": _W3M,
     "pingtan_2021.html.w3m-cols80.txt": _W3M,
     "pingtan_2023.html.w3m.txt": _W3M,
