@@ -497,6 +497,7 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "tab_separated_row",
         "cell_per_line_row",
         "pdf_text_row",
+        "pdf_text_header",
         "wrapped_cell",
         "space_aligned_table",
         "space_columns_table",

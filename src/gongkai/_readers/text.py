@@ -26,6 +26,8 @@ pipe).  The order is:
 ``cell_per_line_row``     TAB-led cell lines, their continuations, up to the empty line
 ``pdf_text_row``          in a PDF's text of a table row per line (pdfplumber, ``pdftotext -raw``,
                           pypdf): a row's figures between spaces and its label's lines around them
+``pdf_text_header``       in such a text, a table's header line right before a row whose label
+                          has no item number: the row begins after it
 ``wrapped_cell``          the first piece of a cell broken over two lines, between two rows
 ``space_aligned_table``   a table of space-aligned columns between dash borders (pandoc)
 ``space_columns_table``   a block of space-aligned columns without borders (inscriptis): read
@@ -1185,6 +1187,43 @@ def pdf_text_row(state: State) -> bool:
     return True
 
 
+def _is_column_header(line: str) -> bool:
+    """A table's header line in a PDF's text: words (two or more) apart, none a figure, no
+    sentence, opening nothing (``信息内容 本年收费金额（单位：万元）``)."""
+    words = line.split()
+    return (
+        len(words) >= 2
+        and _is_plain(line)
+        and _OPENS.match(line) is None
+        and _SENTENCE.search(nfkc(line)) is None
+        and all(classify(cell_text(w)) == "text" for w in words)
+    )
+
+
+def pdf_text_header(state: State) -> bool:
+    """In a PDF's text of a table row per line, a table's header line right before a row whose
+    label has no item number and is broken around its lone figures (``信息内容 本年收费金额…`` /
+    ``行政事业性收`` / ``费`` / ``5949.088667``): the header is a prose line, and the row's label
+    begins after it (:func:`pdf_text_row` reads it)."""
+    if not state.pdf_rows:
+        return False
+    lines = state.lines
+    j = state.i + 1
+    if not _is_column_header(lines[state.i]) or j >= len(lines) or not _is_fragment(lines[j]):
+        return False
+    if _OPENS.match(lines[j]) is not None or _opens_label(lines[j]):
+        return False
+    k = j + 1  # the label's lines (two at most) up to the row's figures
+    while k < len(lines) and k - j < 2 and _is_fragment(lines[k]) and not _opens_label(lines[k]):
+        k += 1
+    if k >= len(lines) or not _bare_figures(lines[k]):
+        return False
+    state.i = j
+    _prose_line(state, lines[j - 1], j)
+    state.pdf_head_from = j
+    return True
+
+
 def _note_spaced_rows(state: State, line: str, where: Where) -> None:
     """Say once that rows were read from figures between spaces."""
     if not any(d.code == "space-separated-rows" for d in state.diagnostics):
@@ -1304,6 +1343,7 @@ RULES: tuple[LayoutRule, ...] = (
     LayoutRule("cell_per_line_row", cell_per_line_row, kinds=frozenset({"cell", "blank"})),
     # (a PDF's text: a label's lines up to the row's figures are one row)
     LayoutRule("pdf_text_row", pdf_text_row, lambda line: _spaced_row_split(line) is not None, kinds=_TEXT),
+    LayoutRule("pdf_text_header", pdf_text_header, kinds=_TEXT),
     LayoutRule("wrapped_cell", wrapped_cell, kinds=_TEXT),
     LayoutRule("space_aligned_table", space_aligned_table, kinds=_TEXT),
     LayoutRule("space_columns_table", space_columns_table, kinds=_TEXT),
