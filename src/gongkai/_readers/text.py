@@ -862,6 +862,7 @@ def _column_cells(line: str, metric: Callable[[str], int]) -> list[tuple[int, st
 
 
 def _has_figure(cells: Sequence[tuple[int, str]]) -> bool:
+    """Whether one of a line's cells is a figure."""
     return any(classify(cell_text(t)) == "number" for _, t in cells)
 
 
@@ -878,7 +879,9 @@ def _columns_block(state: State) -> int:
 
 def _columns_kept(lines: Sequence[str]) -> bool:
     """Whether a text keeps its tables' columns: no block of lines with figures in it has a
-    cell off its columns (a PDF's layout text, its numbers right-aligned, has such blocks)."""
+    cell off its columns (a PDF's layout text, its numbers right-aligned or its labels wrapped,
+    has such blocks; its pieces between empty lines may look aligned, the text as a whole
+    does not)."""
     k = 0
     n = len(lines)
     while k < n:
@@ -889,8 +892,14 @@ def _columns_kept(lines: Sequence[str]) -> bool:
         while end < n and lines[end] and _BOXES.search(lines[end]) is None:
             end += 1
         body = [j for j in range(k, end) if not _is_blank(lines[j])]
-        if sum(1 for j in body if len(_SPACED_CELL.findall(lines[j])) >= 2) >= 2 and (
-            _place_columns(body, lines, len) is None and _place_columns(body, lines, _display_width) is None
+        rows = [j for j in body if len(c := _column_cells(lines[j], len)) >= 2 and _has_figure(c)]
+        # (a block of labels only, a menu, says nothing of the columns)
+        multi = len(rows) + sum(1 for j in body if j not in rows and "  " in lines[j].strip())
+        if (
+            rows
+            and multi >= 2
+            and _place_columns(body, lines, len) is None
+            and _place_columns(body, lines, _display_width) is None
         ):
             return False
         k = end
@@ -913,6 +922,8 @@ def _place_columns(
     column = {c: k for k, c in enumerate(starts)}
     out: dict[int, list[str] | None] = {}
     for j in body:
+        if _has_figure(cells[j]) and cells[j][0][0] != starts[0]:
+            return None  # (a row's figures under another's label: a label wrapped in a PDF)
         if any(c not in column for c, _ in cells[j]):
             if _has_figure(cells[j]):
                 return None
@@ -948,18 +959,19 @@ def space_columns_table(state: State) -> bool:
     multi = [j for j in body if len(_SPACED_CELL.findall(lines[j])) >= 2]
     if len(multi) < 2:
         return False
+    # the columns' padding (a blank last cell is padded too): a PDF's layout text has none
+    if not any(lines[j] != lines[j].rstrip() for j in body):
+        return False
     placed = _place_columns(body, lines, len) or _place_columns(body, lines, _display_width)
     if placed is None:
         return False
-    # a text stripped of its padding says nothing of blank last cells
-    padded = any(lines[j] != lines[j].rstrip() for j in body)
     for j in body:
         texts = placed[j]
         where = Where(line=j + 1)
         if texts is None:
             texts = _SPACED_CELL.findall(lines[j])
         cells = [Cell(cell_text(t), t, where) for t in texts]
-        _add_row(state, cells, where, "space-columns", lines[j], loses_blanks=not padded)
+        _add_row(state, cells, where, "space-columns", lines[j])
     state.i = end
     return True
 
