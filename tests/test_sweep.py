@@ -19,19 +19,9 @@ import pytest
 
 from .sweep import fixtures, measure, problems
 
-_PDF_TEXT_FEES = (
-    "PDF text with a row per line: table 二's fee row broken around its lone figure after the "
-    "block's header ('信息内容 本年收费金额…' / '行政事业性收' / '费' / '5949.088667') is swallowed by the "
-    "header's prose block (the label piece does not follow a row), so active.fees.amount is "
-    "missing with only an unexpected-line warning (199/200 exact)"
-)
 _CELL_LINES = (
     "one cell per line without TABs (LibreOffice text export, docx2txt, mammoth, lynx): "
     "cell_per_line_row needs TAB-led lines, so no table row is found"
-)
-_SPACE_NO_BORDER = (
-    "space-aligned columns without dash borders (inscriptis): space_aligned_table needs a "
-    "pandoc dash border, so the table is prose"
 )
 _W3M = (
     "w3m box table: a border line under a rowspan cell ('│         ├────┼──') is not a "
@@ -39,8 +29,6 @@ _W3M = (
     "rest of the table is skipped with warnings only"
 )
 XFAIL: dict[str, str] = {
-    "pingtan_2023.pdf.pdfplumber.txt": _PDF_TEXT_FEES,
-    "pingtan_2023.pdf.pdftotext-raw.txt": _PDF_TEXT_FEES,
     "pingtan_2021.docx.docx2txt.txt": _CELL_LINES,
     "pingtan_2021.docx.mammoth-markdown.txt": _CELL_LINES,
     "pingtan_2021.docx.soffice-txt.txt": _CELL_LINES,
@@ -51,8 +39,6 @@ XFAIL: dict[str, str] = {
     "pingtan_2023.docx.soffice-txt.txt": _CELL_LINES,
     "pingtan_2023.html.soffice-txt.txt": _CELL_LINES,
     "pingtan_2023.html.lynx.txt": _CELL_LINES,
-    "pingtan_2021.html.inscriptis.txt": _SPACE_NO_BORDER,
-    "pingtan_2023.html.inscriptis.txt": _SPACE_NO_BORDER,
     "pingtan_2021.html.w3m.txt": _W3M,
     "pingtan_2021.html.w3m-cols80.txt": _W3M,
     "pingtan_2023.html.w3m.txt": _W3M,

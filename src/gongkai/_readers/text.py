@@ -26,8 +26,12 @@ pipe).  The order is:
 ``cell_per_line_row``     TAB-led cell lines, their continuations, up to the empty line
 ``pdf_text_row``          in a PDF's text of a table row per line (pdfplumber, ``pdftotext -raw``,
                           pypdf): a row's figures between spaces and its label's lines around them
+``pdf_text_header``       in such a text, a table's header line right before a row whose label
+                          has no item number: the row begins after it
 ``wrapped_cell``          the first piece of a cell broken over two lines, between two rows
 ``space_aligned_table``   a table of space-aligned columns between dash borders (pandoc)
+``space_columns_table``   a block of space-aligned columns without borders (inscriptis): read
+                          only in a text whose every such block keeps its columns
 ``heading``               a line that opens something (``一、``, ``（一）``, ``#`` …): prose
 ``prose``                 a run of ordinary lines: one prose block
 ========================  ===================================================================
@@ -190,6 +194,9 @@ class State:
     pdf_tails: bool = False
     #: the line where, in such a text, the next row's label begins without an item number
     pdf_head_from: int = -1
+    #: whether the text keeps its tables' columns (None: not looked at yet), see
+    #: :func:`space_columns_table`
+    columns_kept: bool | None = None
 
     def at(self, k: int) -> str | None:
         """The line ``k`` lines after the current one, None past the end."""
@@ -840,6 +847,135 @@ def space_aligned_table(state: State) -> bool:
     return True
 
 
+#: a cell of a space-aligned line without borders: words one space apart (two or more end it)
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")
+#: a line that is not of a block of space-aligned columns: a TAB, a pipe, a box's edge
+_BOXES = re.compile(r"[\t|\u2500-\u257f]")
+#: how many lines a block of space-aligned columns may take
+_COLUMNS_MAX_LINES = 500
+
+
+def _column_cells(line: str, metric: Callable[[str], int]) -> list[tuple[int, str]]:
+    """A line's cells (runs of words one space apart), each with the column it starts at,
+    counted by ``metric`` (characters, or display columns)."""
+    return [(metric(line[: m.start()]), m.group()) for m in _SPACED_CELL.finditer(line)]
+
+
+def _has_figure(cells: Sequence[tuple[int, str]]) -> bool:
+    """Whether one of a line's cells is a figure."""
+    return any(classify(cell_text(t)) == "number" for _, t in cells)
+
+
+def _columns_block(state: State) -> int:
+    """The index after the block of lines from the current one: up to an empty line (a line of
+    spaces between rows is part of it), a TAB or a pipe, or the block's most lines."""
+    lines = state.lines
+    k = state.i
+    stop = min(len(lines), state.i + _COLUMNS_MAX_LINES)
+    while k < stop and lines[k] and _BOXES.search(lines[k]) is None:
+        k += 1
+    return k
+
+
+def _columns_kept(lines: Sequence[str]) -> bool:
+    """Whether a text keeps its tables' columns: no block of lines with figures in it has a
+    cell off its columns (a PDF's layout text, its numbers right-aligned or its labels wrapped,
+    has such blocks; its pieces between empty lines may look aligned, the text as a whole
+    does not)."""
+    k = 0
+    n = len(lines)
+    while k < n:
+        if not lines[k] or _BOXES.search(lines[k]) is not None:
+            k += 1
+            continue
+        end = k
+        while end < n and lines[end] and _BOXES.search(lines[end]) is None:
+            end += 1
+        body = [j for j in range(k, end) if not _is_blank(lines[j])]
+        rows = [j for j in body if len(c := _column_cells(lines[j], len)) >= 2 and _has_figure(c)]
+        # (a block of labels only, a menu, says nothing of the columns)
+        multi = len(rows) + sum(1 for j in body if j not in rows and "  " in lines[j].strip())
+        if (
+            rows
+            and multi >= 2
+            and _place_columns(body, lines, len) is None
+            and _place_columns(body, lines, _display_width) is None
+        ):
+            return False
+        k = end
+    return True
+
+
+def _place_columns(
+    body: Sequence[int], lines: Sequence[str], metric: Callable[[str], int]
+) -> dict[int, list[str] | None] | None:
+    """Each line's cells in the columns of the block's widest row of figures, counted by
+    ``metric``: a column no text starts in is a blank cell; a line of labels only whose cells
+    are not in those columns is its cells in turn (None).  None when a line with a figure has a
+    cell off the columns (the text has not kept them: a PDF's right-aligned numbers)."""
+    cells = {j: _column_cells(lines[j], metric) for j in body}
+    rows = [j for j in body if len(cells[j]) >= 2 and _has_figure(cells[j])]
+    if not rows:
+        return None
+    widest = max(rows, key=lambda j: len(cells[j]))
+    starts = [c for c, _ in cells[widest]]
+    column = {c: k for k, c in enumerate(starts)}
+    out: dict[int, list[str] | None] = {}
+    for j in body:
+        if _has_figure(cells[j]) and cells[j][0][0] != starts[0]:
+            return None  # (a row's figures under another's label: a label wrapped in a PDF)
+        if any(c not in column for c, _ in cells[j]):
+            if _has_figure(cells[j]):
+                return None
+            out[j] = None
+            continue
+        # the line's padding says how far it goes: a blank last cell is padded too
+        reach = metric(lines[j])
+        width = max(sum(1 for c in starts if c < reach), column[cells[j][-1][0]] + 1)
+        texts = [""] * width
+        for c, t in cells[j]:
+            texts[column[c]] = t
+        out[j] = texts
+    return out
+
+
+def space_columns_table(state: State) -> bool:
+    """A table of space-aligned columns without borders (inscriptis): a block of lines (up to an
+    empty line) whose cells are two or more spaces apart, every cell of a line with figures
+    starting in a column of the block's widest row of figures (counted in characters, or in
+    display columns).  A cell's column is then known, so a blank cell is too: a column no text
+    starts in, up to where the line's padding reaches.  Text whose numbers stand right-aligned
+    (a PDF's layout text) does not keep such columns and is not read here."""
+    lines = state.lines
+    line = lines[state.i]
+    if "  " not in line.strip():
+        return False
+    if state.columns_kept is None:
+        state.columns_kept = _columns_kept(lines)
+    if not state.columns_kept:
+        return False
+    end = _columns_block(state)
+    body = [j for j in range(state.i, end) if not _is_blank(lines[j])]
+    multi = [j for j in body if len(_SPACED_CELL.findall(lines[j])) >= 2]
+    if len(multi) < 2:
+        return False
+    # the columns' padding (a blank last cell is padded too): a PDF's layout text has none
+    if not any(lines[j] != lines[j].rstrip() for j in body):
+        return False
+    placed = _place_columns(body, lines, len) or _place_columns(body, lines, _display_width)
+    if placed is None:
+        return False
+    for j in body:
+        texts = placed[j]
+        where = Where(line=j + 1)
+        if texts is None:
+            texts = _SPACED_CELL.findall(lines[j])
+        cells = [Cell(cell_text(t), t, where) for t in texts]
+        _add_row(state, cells, where, "space-columns", lines[j])
+    state.i = end
+    return True
+
+
 #: a PDF text line that ends in figures: a label (no sentence in it), then figures apart
 _SENTENCE = re.compile(r"[。；！？;!?]|[，,].*[，,]")
 
@@ -1063,6 +1199,43 @@ def pdf_text_row(state: State) -> bool:
     return True
 
 
+def _is_column_header(line: str) -> bool:
+    """A table's header line in a PDF's text: words (two or more) apart, none a figure, no
+    sentence, opening nothing (``信息内容 本年收费金额（单位：万元）``)."""
+    words = line.split()
+    return (
+        len(words) >= 2
+        and _is_plain(line)
+        and _OPENS.match(line) is None
+        and _SENTENCE.search(nfkc(line)) is None
+        and all(classify(cell_text(w)) == "text" for w in words)
+    )
+
+
+def pdf_text_header(state: State) -> bool:
+    """In a PDF's text of a table row per line, a table's header line right before a row whose
+    label has no item number and is broken around its lone figures (``信息内容 本年收费金额…`` /
+    ``行政事业性收`` / ``费`` / ``5949.088667``): the header is a prose line, and the row's label
+    begins after it (:func:`pdf_text_row` reads it)."""
+    if not state.pdf_rows:
+        return False
+    lines = state.lines
+    j = state.i + 1
+    if not _is_column_header(lines[state.i]) or j >= len(lines) or not _is_fragment(lines[j]):
+        return False
+    if _OPENS.match(lines[j]) is not None or _opens_label(lines[j]):
+        return False
+    k = j + 1  # the label's lines (two at most) up to the row's figures
+    while k < len(lines) and k - j < 2 and _is_fragment(lines[k]) and not _opens_label(lines[k]):
+        k += 1
+    if k >= len(lines) or not _bare_figures(lines[k]):
+        return False
+    state.i = j
+    _prose_line(state, lines[j - 1], j)
+    state.pdf_head_from = j
+    return True
+
+
 def _note_spaced_rows(state: State, line: str, where: Where) -> None:
     """Say once that rows were read from figures between spaces."""
     if not any(d.code == "space-separated-rows" for d in state.diagnostics):
@@ -1182,8 +1355,10 @@ RULES: tuple[LayoutRule, ...] = (
     LayoutRule("cell_per_line_row", cell_per_line_row, kinds=frozenset({"cell", "blank"})),
     # (a PDF's text: a label's lines up to the row's figures are one row)
     LayoutRule("pdf_text_row", pdf_text_row, lambda line: _spaced_row_split(line) is not None, kinds=_TEXT),
+    LayoutRule("pdf_text_header", pdf_text_header, kinds=_TEXT),
     LayoutRule("wrapped_cell", wrapped_cell, kinds=_TEXT),
     LayoutRule("space_aligned_table", space_aligned_table, kinds=_TEXT),
+    LayoutRule("space_columns_table", space_columns_table, kinds=_TEXT),
     LayoutRule("heading", heading, kinds=_TEXT),
     LayoutRule("prose", prose),
 )
