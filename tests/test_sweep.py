@@ -24,10 +24,6 @@ _PDF_TEXT = (
     "uses the space_separated_row rule (PDF_TEXT_RULES is only used by the PDF reader), so "
     "every table is refused"
 )
-_CELL_LINES = (
-    "one cell per line without TABs (LibreOffice text export, docx2txt, mammoth, lynx): "
-    "cell_per_line_row needs TAB-led lines, so no table row is found"
-)
 _SPACE_NO_BORDER = (
     "space-aligned columns without dash borders (inscriptis): space_aligned_table needs a "
     "pandoc dash border, so the table is prose"
@@ -63,16 +59,6 @@ XFAIL: dict[str, str] = {
     "pingtan_2023.pdf.pdfplumber.txt": _PDF_TEXT,
     "pingtan_2023.pdf.pdftotext-raw.txt": _PDF_TEXT,
     "pingtan_2023.pdf.pypdf.txt": _PDF_TEXT,
-    "pingtan_2021.docx.docx2txt.txt": _CELL_LINES,
-    "pingtan_2021.docx.mammoth-markdown.txt": _CELL_LINES,
-    "pingtan_2021.docx.soffice-txt.txt": _CELL_LINES,
-    "pingtan_2021.html.soffice-txt.txt": _CELL_LINES,
-    "pingtan_2021.html.lynx.txt": _CELL_LINES,
-    "pingtan_2023.docx.docx2txt.txt": _CELL_LINES,
-    "pingtan_2023.docx.mammoth-markdown.txt": _CELL_LINES,
-    "pingtan_2023.docx.soffice-txt.txt": _CELL_LINES,
-    "pingtan_2023.html.soffice-txt.txt": _CELL_LINES,
-    "pingtan_2023.html.lynx.txt": _CELL_LINES,
     "pingtan_2021.html.inscriptis.txt": _SPACE_NO_BORDER,
     "pingtan_2023.html.inscriptis.txt": _SPACE_NO_BORDER,
     "pingtan_2021.html.w3m.txt": _W3M,

@@ -26,6 +26,8 @@ pipe).  The order is:
 ``cell_per_line_row``     TAB-led cell lines, their continuations, up to the empty line
 ``wrapped_cell``          the first piece of a cell broken over two lines, between two rows
 ``space_aligned_table``   a table of space-aligned columns between dash borders (pandoc)
+``bare_cell_row``         one cell per line without TABs (LibreOffice, docx2txt, mammoth, lynx):
+                          label lines, then the row's figures a line each
 ``heading``               a line that opens something (``一、``, ``（一）``, ``#`` …): prose
 ``prose``                 a run of ordinary lines: one prose block
 ========================  ===================================================================
@@ -101,9 +103,9 @@ _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
 _SECTION = re.compile(
     r"^[^\S\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
 )
-#: a line that may open something (a heading, an item, a bracket, a caption): it stands alone;
-#: a run of other lines is one prose block
-_OPENS = re.compile(r"^\s*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}\s*[、.．:：)）])")
+#: a line that may open something (a heading, an item, a bracket, a caption, markdown emphasis:
+#: mammoth's ``__二、主动公开…__``): it stands alone; a run of other lines is one prose block
+_OPENS = re.compile(r"^\s*(?:__|[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}\s*[、.．:：)）])")
 #: how a label's item number goes on (``8`` / empty line / ``.属于…``): not a figure's end
 _NUMBERING_GOES_ON = ".．、)）"
 #: pandas' column numbers, as cell texts
@@ -180,6 +182,14 @@ class State:
     last_row_layout: str = ""
     #: the index of the last row's last line (a wrapped cell's piece follows it directly)
     last_row_end: int = -1
+    #: no bare cell-per-line row starts before this line index (see :func:`bare_cell_row`)
+    no_bare_row: int = -1
+    #: the last bare cell-per-line row's last line index, and the run of rows it ends (each
+    #: row's figure count, -1 once warned; where; its text)
+    bare_row_end: int = -2
+    bare_run: list[tuple[int, Where, str]] = field(default_factory=list)
+    #: the text has lost its grid: no (more) bare cell-per-line rows are read (None: not known yet)
+    bare_lost: bool | None = None
 
     def at(self, k: int) -> str | None:
         """The line ``k`` lines after the current one, None past the end."""
@@ -920,6 +930,165 @@ def grid_table(state: State) -> bool:
     return True
 
 
+#: how many label lines (column heads, then the row's labels) may stand before a bare
+#: cell-per-line row's figures: table 四's heads, one character a line, are about 60
+_BARE_HEAD_MAX = 120
+#: a bare cell's label line is short and no sentence
+_BARE_LABEL_MAX = 80
+_BARE_SENTENCE = re.compile(r"[。；！？;!?]")
+#: a label that opens a category (``三、``, ``（三）``) and one that opens an item in it
+#: (``（一）``, ``1.``): a row's two labels (``（三）不予公开`` / ``1.属于国家秘密``)
+_BARE_CATEGORY = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
+)
+_BARE_ITEM = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])")
+
+
+def _bare_kind(line: str) -> Literal["label", "figure", "blank", ""]:
+    """A line of a bare cell-per-line table: ``figure`` (a figure or mark alone), ``label``
+    (short text, no sentence), ``blank``, or "" (anything else: the table is not there)."""
+    if _is_blank(line):
+        return "blank"
+    if not _is_plain(line) or len(line) > 4 * _BARE_LABEL_MAX:
+        return ""
+    text = cell_text(line)
+    kind = classify(text)
+    if kind in ("number", "mark"):
+        return "figure"
+    if kind == "numbers":
+        return ""  # (figures between spaces: a PDF's text row, not a cell a line)
+    if kind != "text" or len(text) > _BARE_LABEL_MAX or _BARE_SENTENCE.search(text):
+        return ""
+    if _DASHES.match(line) or _GRID_BORDER.match(line) or _is_dropped(normalize(line)):
+        return ""  # (a table border, a page number: other rules' lines)
+    return "label"
+
+
+def bare_cell_row(state: State) -> bool:
+    """A row of a table written one cell per line without TABs (LibreOffice's text export,
+    docx2txt, mammoth's markdown, lynx): short label lines, then the row's figures, one a line
+    (empty lines between them are not cells: these converters put them between any two
+    cells, and may drop an empty cell's line).  The row's labels are its last label line, or
+    its last two when they are a category and an item in it (``（三）不予公开`` / ``1.属于国家
+    秘密``); the label lines before them are column heads, each a prose line.  A last label that
+    repeats a column head above it is one more head: the row has no label (table 四).
+
+    A blank cell may leave no trace here, so a row with fewer figures than the row before it
+    gets a warning (``bare-cell-row-short``); the model places its figures."""
+    lines = state.lines
+    n = len(lines)
+    i = state.i
+    if state.bare_lost is None:  # (a page break: a PDF's text, its cells in no table's order)
+        state.bare_lost = any("\f" in line for line in lines)
+    if i < state.no_bare_row or state.bare_lost:
+        return False
+    labels: list[int] = []
+    j = i
+    kind = _bare_kind(lines[i])
+    while kind == "label" or kind == "blank":
+        if kind == "label":
+            labels.append(j)
+            if len(labels) > _BARE_HEAD_MAX:  # (a start this far from the figures has too many)
+                state.no_bare_row = labels[-_BARE_HEAD_MAX]
+                return False
+        j += 1
+        kind = _bare_kind(lines[j]) if j < n else ""
+    if kind != "figure" or not labels or labels[0] != i:
+        state.no_bare_row = j  # (no row from a line before j either)
+        return False
+    figures: list[int] = []
+    while j < n:
+        kind = _bare_kind(lines[j])
+        if kind == "figure":
+            figures.append(j)
+        elif kind != "blank":
+            break
+        j += 1
+    texts = [cell_text(lines[k]) for k in labels]
+    own = 1
+    if len(labels) >= 2 and _BARE_CATEGORY.match(texts[-2]) and _BARE_ITEM.match(texts[-1]):
+        own = 2
+    if _only_blank(lines, state.bare_row_end + 1, i) and _bare_label_broken(texts, own):
+        _bare_grid_lost(state, i)
+        return False
+    if texts[-1] in texts[:-1]:
+        own = 0  # (a column head again, not a row's label)
+    heads = labels[: len(labels) - own]
+    for k in heads:
+        _prose_line(state, lines[k], k + 1)
+    first = labels[len(heads)] if own else figures[0]
+    last = figures[-1]
+    where = Where(line=first + 1, end_line=last + 1) if last != first else Where(line=first + 1)
+    # every cell at the row's first line: a warning on the row is on each of its figures
+    at = Where(line=first + 1)
+    cells = [Cell(texts[len(heads) + m], lines[k], at) for m, k in enumerate(labels[len(heads) :])]
+    cells += [Cell(cell_text(lines[k]), lines[k], at) for k in figures]
+    # (a row right after the one before, nothing but empty lines between: the same table's)
+    if heads or not _only_blank(lines, state.bare_row_end + 1, first):
+        state.bare_run = []
+    _add_row(state, cells, where, "bare-cell-per-line")
+    state.bare_run.append((len(figures), where, "\n".join(lines[first : last + 1])[:200]))
+    _bare_short_rows(state)
+    state.bare_row_end = last
+    state.i = last + 1
+    return True
+
+
+def _bare_short_rows(state: State) -> None:
+    """Warn on each row of the current run of bare cell-per-line rows with fewer figures than
+    the run's longest (once per row): a blank cell may have left no trace."""
+    run = state.bare_run
+    most = max(count for count, _, _ in run)
+    for k, (count, where, raw) in enumerate(run):
+        if 0 <= count < most:
+            state.diagnostics.append(
+                Diagnostic(
+                    "bare-cell-row-short",
+                    f"a row of {count} figures among rows of {most}, one cell per line: a blank "
+                    "cell leaves no trace in this text, so its figures may be in the wrong columns",
+                    where.line,
+                    "warning",
+                    raw=raw,
+                    where=where,
+                )
+            )
+            run[k] = (-1, where, raw)  # (warned)
+
+
+def _bare_label_broken(texts: list[str], own: int) -> bool:
+    """Whether the label lines between two rows are a label broken over lines (a PDF's text
+    breaks a cell where its column ends: ``二、上年结转政府信息公开申请`` / ``数量``), not a row's
+    own labels (one line, or a category and an item) nor a new block's caption and heads (three
+    lines or more, opening with a caption, not with a bare number: ``三、`` / ``本年`` …)."""
+    if len(texts) == own:
+        return False
+    if len(texts) >= 3 and _OPENS.match(texts[0]) and _BARE_CATEGORY.sub("", texts[0]):
+        return False
+    return True
+
+
+def _bare_grid_lost(state: State, i: int) -> None:
+    """From line ``i`` on, the text is read with no bare cell-per-line rows: an error says so."""
+    state.bare_lost = True
+    state.diagnostics.append(
+        Diagnostic(
+            "table-not-read",
+            "the text has lost the table's columns: a table cell is broken over lines (as in a "
+            "PDF's text), so its rows are not read from here on; read the document itself "
+            "(gongkai.read(<the PDF>))",
+            i + 1,
+            "error",
+            raw=state.lines[i][:200],
+            where=Where(line=i + 1),
+        )
+    )
+
+
+def _only_blank(lines: list[str], a: int, b: int) -> bool:
+    """Whether lines ``a`` to ``b`` (exclusive) are all empty (and ``a`` is a line)."""
+    return 0 <= a <= b and all(_is_blank(lines[k]) for k in range(a, b))
+
+
 #: The layout rules, in the order they are tried at each line.
 _TABLE_OPEN = re.compile(r"<\s*table\b", re.I)
 _TABLE_CLOSE = re.compile(r"<\s*/\s*table\s*>", re.I)
@@ -984,6 +1153,7 @@ RULES: tuple[LayoutRule, ...] = (
     LayoutRule("cell_per_line_row", cell_per_line_row, kinds=frozenset({"cell", "blank"})),
     LayoutRule("wrapped_cell", wrapped_cell, kinds=_TEXT),
     LayoutRule("space_aligned_table", space_aligned_table, kinds=_TEXT),
+    LayoutRule("bare_cell_row", bare_cell_row, kinds=_TEXT),
     LayoutRule("heading", heading, kinds=_TEXT),
     LayoutRule("prose", prose),
 )
