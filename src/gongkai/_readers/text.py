@@ -1062,9 +1062,10 @@ def _bare_label_broken(texts: list[str], own: int) -> bool:
     lines or more, opening with a caption, not with a bare number: ``三、`` / ``本年`` …)."""
     if len(texts) == own:
         return False
-    if len(texts) >= 3 and _OPENS.match(texts[0]) and _BARE_CATEGORY.sub("", texts[0]):
-        return False
-    return True
+    caption = (
+        len(texts) >= 3 and _OPENS.match(texts[0]) is not None and bool(_BARE_CATEGORY.sub("", texts[0]))
+    )
+    return not caption
 
 
 def _bare_grid_lost(state: State, i: int) -> None:
