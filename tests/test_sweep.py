@@ -28,11 +28,6 @@ _SPACE_NO_BORDER = (
     "space-aligned columns without dash borders (inscriptis): space_aligned_table needs a "
     "pandoc dash border, so the table is prose"
 )
-_W3M = (
-    "w3m box table: a border line under a rowspan cell ('│         ├────┼──') is not a "
-    "_GRID_BORDER (it opens with '│'), so grid_table stops at table 三's first rowspan and the "
-    "rest of the table is skipped with warnings only"
-)
 _PYMUPDF4LLM = (
     "pymupdf4llm's markdown from a PDF fuses cells across columns: figures inside a label cell "
     "after <br> ('|行政规范性文件<br>69<br>3|66|5|', '|行政许可<br>2293|||') are read as label "
@@ -61,10 +56,6 @@ XFAIL: dict[str, str] = {
     "pingtan_2023.pdf.pypdf.txt": _PDF_TEXT,
     "pingtan_2021.html.inscriptis.txt": _SPACE_NO_BORDER,
     "pingtan_2023.html.inscriptis.txt": _SPACE_NO_BORDER,
-    "pingtan_2021.html.w3m.txt": _W3M,
-    "pingtan_2021.html.w3m-cols80.txt": _W3M,
-    "pingtan_2023.html.w3m.txt": _W3M,
-    "pingtan_2023.html.w3m-cols80.txt": _W3M,
     "pingtan_2021.html.pandoc-gfm.txt": (
         "pandoc gfm of a Word-export page: table 二 is a pipe table whose cells hold raw "
         "<span> tags broken over several lines, and the section headings are inside multi-line "

@@ -55,3 +55,25 @@ def test_a_report_in_this_layout_is_read_in_full() -> None:
     figures = dict(report.figures())
     assert figures["requests.new.natural_person"].value == 64
     assert figures["requests.new.total"].value == 70
+
+
+# --------------------------------------------------------------------------- w3m's box tables
+
+BOX = (
+    "┌────┬────┬──┐\n"
+    "│三、│(一)│27│\n"
+    "│本年├────┼──┤\n"
+    "│度办│(二)│5 │\n"
+    "└────┴────┴──┘\n"
+)
+
+
+def test_a_box_table_label_merged_over_rows_labels_each_of_them() -> None:
+    assert _rows(BOX) == [("三、本年度办|(一)", ["27"]), ("三、本年度办|(二)", ["5"])]
+    assert [b.where.line for b in read_text(BOX).blocks] == [2, 4]
+
+
+def test_a_box_table_not_walled_in_is_an_error_not_only_warnings() -> None:
+    broken = BOX.replace("│度办│(二)│5 │", "│度办 (二)│5 │")  # (a wall lost: no grid of cells)
+    doc = read_text(broken)
+    assert [d.code for d in doc.diagnostics if d.severity == "error"] == ["unread-content"]

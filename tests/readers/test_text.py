@@ -492,6 +492,7 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "page_number",
         "bookmark",
         "html_table",
+        "box_table",
         "grid_table",
         "markdown_pipe_row",
         "tab_separated_row",

@@ -19,6 +19,8 @@ pipe).  The order is:
 ``page_number``           ``- 4 -``, ``第 4 页``: dropped
 ``bookmark``              a line that is only ``[bookmark: …]`` artefacts: dropped
 ``html_table``            a raw HTML table inside markdown (pandoc gfm): read by the HTML reader
+``box_table``             a box table (w3m ``┌──┬──┐``) read as a picture: its cells are the regions
+                          its walls close, merged cells and all
 ``grid_table``            a grid table (pandoc ``+---+``, w3m ``┌──┬──┐``): a row between borders
 ``markdown_pipe_row``     a pipe row, also html2text's without outer pipes, also one whose cell
                           broke onto the next line
@@ -51,10 +53,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from attrs import evolve
+
 from .._document import Block, Cell, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
 from .._figures import CellClass, cell_text, classify, nfkc, normalize
-from ._grid import split_cells
+from ._grid import GridCell, split_cells, table_rows
 
 __all__ = [
     "CONTINUATION_MAX",
@@ -188,6 +192,8 @@ class State:
     #: row's figure count, -1 once warned; where; its text)
     bare_row_end: int = -2
     bare_run: list[tuple[int, Where, str]] = field(default_factory=list)
+    #: no box table starts before this line index (see :func:`box_table`)
+    no_box: int = -1
     #: the text has lost its grid: no (more) bare cell-per-line rows are read (None: not known yet)
     bare_lost: bool | None = None
 
@@ -1090,6 +1096,159 @@ def _only_blank(lines: list[str], a: int, b: int) -> bool:
     return 0 <= a <= b and all(_is_blank(lines[k]) for k in range(a, b))
 
 
+#: box-drawing characters (w3m's tables): a box table's walls; never in a cell's text
+_BOX_CHARS = frozenset("─━═│┃║┌┐└┘├┤┬┴┼┏┓┗┛┣┫┳┻╋╔╗╚╝╠╣╦╩╬")
+#: the box characters that draw a row's edge (a horizontal wall)
+_BOX_ACROSS = frozenset("─━═")
+#: the box characters that draw a column's edge (a vertical wall, or a joint on one)
+_BOX_DOWN = _BOX_CHARS - _BOX_ACROSS
+#: the largest box table read as a picture (lines × the longest line's characters): a report's
+#: are some tens of thousands
+_BOX_MAX_CHARS = 2_000_000
+_BOX_TOP = re.compile(r"^\s*[┌┏╔][─━═┬┳╦]+[┐┓╗]\s*$")
+_BOX_BOTTOM = re.compile(r"^\s*[└┗╚][─━═┴┻╩]+[┘┛╝]\s*$")
+
+
+def _canvas(line: str) -> list[str]:
+    """A line as terminal columns: a wide character, then an empty column after it."""
+    out: list[str] = []
+    for ch in line:
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch)
+        if unicodedata.east_asian_width(ch) in ("W", "F") and ch not in _BOX_CHARS:
+            out.append("")
+    return out
+
+
+def _is_box_line(line: str) -> bool:
+    """A line of a box table: it opens and closes with a box character."""
+    s = line.strip()
+    return s[:1] in _BOX_CHARS and s[-1:] in _BOX_CHARS
+
+
+def box_table(state: State) -> bool:
+    """A box table (w3m's ``┌──┬──┐`` … ``└──┴──┘``), read as the picture it is: each cell is a
+    region the box characters wall in, its rows and columns the edges it spans (a cell merged
+    over rows has a wall under some columns only: ``│    ├────┼──``).  The cells go through
+    the grid reader (:func:`~gongkai._readers._grid.table_rows`): a label merged over rows
+    labels each of them, its rows' values are exactly their columns.  A box whose cells are
+    not walled in (no bottom border, a cell the walls do not close) is left to the other rules."""
+    lines = state.lines
+    n = len(lines)
+    top = state.i
+    if top < state.no_box or _BOX_TOP.match(lines[top]) is None:
+        return False
+    end = top + 1
+    while (
+        end < n
+        and end - top < _TABLE_MAX_LINES
+        and _is_box_line(lines[end])
+        and not _BOX_BOTTOM.match(lines[end])
+    ):
+        end += 1
+    box: tuple[list[list[GridCell]], list[tuple[int, int]]] | None = None
+    if (
+        end < n
+        and _BOX_BOTTOM.match(lines[end])
+        and (end - top + 1) * max(len(lines[k]) for k in range(top, end + 1)) <= _BOX_MAX_CHARS
+    ):
+        box = _box_cells(lines, top, end)
+    if box is None:
+        state.no_box = end  # (a box from a line before ``end`` ends there too: not tried again)
+        state.diagnostics.append(
+            Diagnostic(
+                "unread-content",
+                f"a box table (lines {top + 1}–{end + 1}) is not walled in as a grid of cells: "
+                "it is read line by line, and its figures may be missing",
+                top + 1,
+                "error",
+                raw=lines[top][:200],
+                where=Where(line=top + 1, end_line=end + 1),
+            )
+        )
+        return False
+    rows, spans = box
+    for row in table_rows(rows):
+        # (a row is where its own lines are, not where a label merged over it starts)
+        first, last = spans[(row.where.row or 1) - 1]
+        where = Where(line=first, end_line=last) if last != first else Where(line=first)
+        state.add(evolve(row, where=where), "grid")
+    state.last_row_end = end
+    state.i = end + 1
+    return True
+
+
+def _box_cells(
+    lines: list[str], top: int, end: int
+) -> tuple[list[list[GridCell]], list[tuple[int, int]]] | None:
+    """The cells of the box from line ``top`` to line ``end`` (its borders), as the grid
+    reader's source rows: each cell in the row (the lines between two walls across) where it
+    starts, with its spans; and each row's first and last line.  None when the box's cells are
+    not walled in."""
+    grid = [_canvas(lines[k]) for k in range(top, end + 1)]
+    height = len(grid)
+    width = max(len(g) for g in grid)
+    for g in grid:
+        g.extend([" "] * (width - len(g)))
+    # the columns' edges: where a wall goes down on some line; a line with a wall across ends a row
+    down = sorted({x for g in grid for x, ch in enumerate(g) if ch in _BOX_DOWN})
+    if len(down) < 2:
+        return None
+    col_of = {x: k for k, x in enumerate(down)}
+    left, right = down[0], down[-1]
+    # each line's row: the rows are the runs of lines without a wall across
+    after: list[int] = []  # the row of the first line without a wall across at or after y
+    before: list[int] = []  # the row of the last such line at or before y
+    band = -1
+    walls = [any(ch in _BOX_ACROSS for ch in g) for g in grid]
+    for y in range(height):
+        if not walls[y] and (y == 0 or walls[y - 1]):
+            band += 1
+        before.append(band)
+    band_count = band + 1
+    nxt = band_count
+    for y in range(height - 1, -1, -1):
+        if not walls[y]:
+            nxt = before[y]
+        after.append(nxt)
+    after.reverse()
+    seen = [[ch in _BOX_CHARS for ch in g] for g in grid]
+    rows: list[list[tuple[int, GridCell]]] = [[] for _ in range(band_count)]
+    # each region of other characters inside the outer walls is a cell (found top-left first)
+    for y in range(1, height - 1):
+        for x in range(left + 1, right):
+            if seen[y][x]:
+                continue
+            seen[y][x] = True
+            stack = [(y, x)]
+            points: list[tuple[int, int]] = []
+            while stack:
+                py, px = stack.pop()
+                points.append((py, px))
+                for qy, qx in ((py - 1, px), (py + 1, px), (py, px - 1), (py, px + 1)):
+                    if 0 < qy < height - 1 and left < qx < right and not seen[qy][qx]:
+                        seen[qy][qx] = True
+                        stack.append((qy, qx))
+            y0 = min(p[0] for p in points)
+            y1 = max(p[0] for p in points)
+            x0 = min(p[1] for p in points)
+            x1 = max(p[1] for p in points)
+            c0, c1 = col_of.get(x0 - 1), col_of.get(x1 + 1)
+            b0, b1 = after[y0], before[y1]
+            if c0 is None or c1 is None or len(points) != (y1 - y0 + 1) * (x1 - x0 + 1) or not 0 <= b0 <= b1:
+                return None  # (a region that is no rectangle between edges: not a box of cells)
+            text = " ".join("".join(grid[yy][x0 : x1 + 1]).strip() for yy in range(y0, y1 + 1))
+            where = Where(line=top + y0 + 1)
+            rows[b0].append((c0, GridCell(text, where, colspan=c1 - c0, rowspan=b1 - b0 + 1)))
+    spans = [(0, 0)] * band_count
+    for y in range(height):
+        if not walls[y]:
+            a, _ = spans[before[y]]
+            spans[before[y]] = (a or top + y + 1, top + y + 1)
+    return [[cell for _, cell in sorted(row, key=lambda p: p[0])] for row in rows], spans
+
+
 #: The layout rules, in the order they are tried at each line.
 _TABLE_OPEN = re.compile(r"<\s*table\b", re.I)
 _TABLE_CLOSE = re.compile(r"<\s*/\s*table\s*>", re.I)
@@ -1147,6 +1306,7 @@ RULES: tuple[LayoutRule, ...] = (
         kinds=_NOT_BLANK,
     ),
     # (a box table's border is a line of text: a prose block must stop before it)
+    LayoutRule("box_table", box_table, lambda line: _BOX_TOP.match(line) is not None, kinds=_TEXT),
     LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None, kinds=_NOT_BLANK),
     LayoutRule("markdown_pipe_row", markdown_pipe_row, kinds=frozenset({"pipe"})),
     LayoutRule("tab_separated_row", tab_separated_row, kinds=frozenset({"tab"})),
