@@ -59,13 +59,7 @@ def test_a_report_in_this_layout_is_read_in_full() -> None:
 
 # --------------------------------------------------------------------------- w3m's box tables
 
-BOX = (
-    "┌────┬────┬──┐\n"
-    "│三、│(一)│27│\n"
-    "│本年├────┼──┤\n"
-    "│度办│(二)│5 │\n"
-    "└────┴────┴──┘\n"
-)
+BOX = "┌────┬────┬──┐\n│三、│(一)│27│\n│本年├────┼──┤\n│度办│(二)│5 │\n└────┴────┴──┘\n"
 
 
 def test_a_box_table_label_merged_over_rows_labels_each_of_them() -> None:

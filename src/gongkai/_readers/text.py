@@ -994,13 +994,13 @@ def bare_cell_row(state: State) -> bool:
     while kind == "label" or kind == "blank":
         if kind == "label":
             labels.append(j)
-            if len(labels) > _BARE_HEAD_MAX:  # (a start this far from the figures has too many)
-                state.no_bare_row = labels[-_BARE_HEAD_MAX]
-                return False
         j += 1
         kind = _bare_kind(lines[j]) if j < n else ""
     if kind != "figure" or not labels or labels[0] != i:
         state.no_bare_row = j  # (no row from a line before j either)
+        return False
+    if len(labels) > _BARE_HEAD_MAX:  # (a row starts no further than that from its figures)
+        state.no_bare_row = labels[-_BARE_HEAD_MAX]
         return False
     figures: list[int] = []
     while j < n:
