@@ -56,11 +56,6 @@ XFAIL: dict[str, str] = {
     "pingtan_2023.pdf.pypdf.txt": _PDF_TEXT,
     "pingtan_2021.html.inscriptis.txt": _SPACE_NO_BORDER,
     "pingtan_2023.html.inscriptis.txt": _SPACE_NO_BORDER,
-    "pingtan_2021.html.pandoc-gfm.txt": (
-        "pandoc gfm of a Word-export page: table 二 is a pipe table whose cells hold raw "
-        "<span> tags broken over several lines, and the section headings are inside multi-line "
-        "<span> tags: table 二 is read as stray rows, with only a missing-table warning"
-    ),
 }
 
 FIXTURES = fixtures()

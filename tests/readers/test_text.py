@@ -494,6 +494,7 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "html_table",
         "box_table",
         "grid_table",
+        "html_broken_tag",
         "markdown_pipe_row",
         "tab_separated_row",
         "cell_per_line_row",

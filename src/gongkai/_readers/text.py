@@ -22,6 +22,7 @@ pipe).  The order is:
 ``box_table``             a box table (w3m ``┌──┬──┐``) read as a picture: its cells are the regions
                           its walls close, merged cells and all
 ``grid_table``            a grid table (pandoc ``+---+``, w3m ``┌──┬──┐``): a row between borders
+``html_broken_tag``       lines broken inside a raw HTML tag (pandoc): one pipe row or prose line
 ``markdown_pipe_row``     a pipe row, also html2text's without outer pipes, also one whose cell
                           broke onto the next line
 ``tab_separated_row``     a line with TABs (pandas' index and column numbers dropped)
@@ -194,6 +195,8 @@ class State:
     bare_run: list[tuple[int, Where, str]] = field(default_factory=list)
     #: no box table starts before this line index (see :func:`box_table`)
     no_box: int = -1
+    #: no line broken inside an HTML tag is read before this line index (see :func:`html_broken_tag`)
+    no_broken_tag: int = -1
     #: the text has lost its grid: no (more) bare cell-per-line rows are read (None: not known yet)
     bare_lost: bool | None = None
 
@@ -1249,6 +1252,63 @@ def _box_cells(
     return [[cell for _, cell in sorted(row, key=lambda p: p[0])] for row in rows], spans
 
 
+#: a line that ends inside an HTML tag (pandoc breaks a raw ``<span style=…>`` over lines)
+_TAG_OPEN_AT_END = re.compile(r"<[A-Za-z/][^<>]*$")
+#: how many lines one HTML tag, or one pipe row of them, may take
+_TAG_MAX_LINES = 60
+#: the tags a broken line's text is read without (as a cell's are)
+_TAGS = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>")
+
+
+def _ends_in_tag(line: str) -> bool:
+    """Whether ``line`` ends inside an HTML tag (``<span``, ``<span style="color:``)."""
+    return "<" in line and _TAG_OPEN_AT_END.search(line.rstrip()) is not None
+
+
+def html_broken_tag(state: State) -> bool:
+    """Lines that pandoc broke inside raw HTML tags (a Word-export page's ``<span`` /
+    ``style="…">一、总体情况</span>``), read as the one line they are: a pipe row (``| <span`` …
+    ``</span> |``: its cells hold the tags, read without them) or a prose line (tags dropped)."""
+    lines = state.lines
+    n = len(lines)
+    i = state.i
+    line = lines[i]
+    if i < state.no_broken_tag or not _ends_in_tag(line):
+        return False
+    row = line.lstrip().startswith("|")
+    j = i
+    while j + 1 < n and j - i < _TAG_MAX_LINES:
+        last = lines[j]
+        if not _ends_in_tag(last) and (not row or last.rstrip().endswith("|")):
+            break
+        if _is_blank(lines[j + 1]):
+            break
+        j += 1
+    last = lines[j]
+    if _ends_in_tag(last) or (row and not last.rstrip().endswith("|")):
+        state.no_broken_tag = j + 1  # (a line before this one ends the same way: not tried again)
+        return False
+    raw = "\n".join(lines[i : j + 1])
+    where = Where(line=i + 1, end_line=j + 1) if j > i else Where(line=i + 1)
+    state.i = j + 1
+    if not row:
+        text = normalize(_TAGS.sub("", raw))
+        if text and not _is_dropped(text):
+            state.add(Prose(text, raw, where))
+        return True
+    s = " ".join(raw.split("\n")).strip()[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    raws = s.split("|", MAX_CELLS)
+    if len(raws) > MAX_CELLS:
+        _too_many_cells(state, raw, where)
+        return True
+    cells = _split_cells(state, raws, Where(line=i + 1), pads=True)
+    if cells is not None:
+        _add_row(state, cells, where, "markdown", raw)
+    return True
+
+
 #: The layout rules, in the order they are tried at each line.
 _TABLE_OPEN = re.compile(r"<\s*table\b", re.I)
 _TABLE_CLOSE = re.compile(r"<\s*/\s*table\s*>", re.I)
@@ -1308,6 +1368,8 @@ RULES: tuple[LayoutRule, ...] = (
     # (a box table's border is a line of text: a prose block must stop before it)
     LayoutRule("box_table", box_table, lambda line: _BOX_TOP.match(line) is not None, kinds=_TEXT),
     LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None, kinds=_NOT_BLANK),
+    # (a line that ends inside an HTML tag: a prose block stops before it)
+    LayoutRule("html_broken_tag", html_broken_tag, _ends_in_tag, kinds=frozenset({"pipe", "text"})),
     LayoutRule("markdown_pipe_row", markdown_pipe_row, kinds=frozenset({"pipe"})),
     LayoutRule("tab_separated_row", tab_separated_row, kinds=frozenset({"tab"})),
     # (a TAB alone is blank: it opens a row in some places, see _tab_alone_opens_row)
