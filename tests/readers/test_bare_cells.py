@@ -71,3 +71,17 @@ def test_a_box_table_not_walled_in_is_an_error_not_only_warnings() -> None:
     broken = BOX.replace("│度办│(二)│5 │", "│度办 (二)│5 │")  # (a wall lost: no grid of cells)
     doc = read_text(broken)
     assert [d.code for d in doc.diagnostics if d.severity == "error"] == ["unread-content"]
+
+
+def test_a_mark_alone_under_a_heading_is_prose_not_a_row() -> None:
+    assert _rows("六、其他需要报告的事项\n无\n") == []
+
+
+def test_a_line_broken_inside_a_tag_is_one_prose_line() -> None:
+    doc = read_text('正文。\n<span\nstyle="color: red;">二、主动公开政府信息情况</span>\n')
+    assert [getattr(b, "text", "") for b in doc.blocks][-1] == "二、主动公开政府信息情况"
+
+
+def test_a_pipe_row_broken_inside_its_tags_is_one_row() -> None:
+    text = '| <span style="a;\n b;">规章</span> | <span\nstyle="c">3</span> |\n'
+    assert _rows(text) == [("规章", ["3"])]

@@ -1013,6 +1013,9 @@ def bare_cell_row(state: State) -> bool:
         elif kind != "blank":
             break
         j += 1
+    if all(classify(cell_text(lines[k])) == "mark" for k in figures):
+        state.no_bare_row = j  # (marks alone, ``无`` under a heading: prose, not a row)
+        return False
     texts = [cell_text(lines[k]) for k in labels]
     own = 1
     if len(labels) >= 2 and _BARE_CATEGORY.match(texts[-2]) and _BARE_ITEM.match(texts[-1]):
@@ -1276,6 +1279,8 @@ def html_broken_tag(state: State) -> bool:
     if i < state.no_broken_tag or not _ends_in_tag(line):
         return False
     row = line.lstrip().startswith("|")
+    if "|" in line and not row:
+        return False  # (a pipe row without outer pipes: markdown_pipe_row's)
     j = i
     while j + 1 < n and j - i < _TAG_MAX_LINES:
         last = lines[j]
