@@ -492,7 +492,9 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "page_number",
         "bookmark",
         "html_table",
+        "box_table",
         "grid_table",
+        "html_broken_tag",
         "markdown_pipe_row",
         "tab_separated_row",
         "cell_per_line_row",
@@ -501,6 +503,7 @@ def test_rules_are_tried_in_their_documented_order() -> None:
         "wrapped_cell",
         "space_aligned_table",
         "space_columns_table",
+        "bare_cell_row",
         "heading",
         "prose",
     ]
@@ -516,7 +519,7 @@ def test_a_caller_adds_a_rule_before_a_named_one() -> None:
         return True
 
     rules = with_rule(LayoutRule("footer", footer), before="heading")
-    assert [r.name for r in rules][-4:] == ["space_columns_table", "footer", "heading", "prose"]
+    assert [r.name for r in rules][-4:] == ["bare_cell_row", "footer", "heading", "prose"]
     assert with_rule(LayoutRule("footer", footer), after="blank")[1].name == "footer"
     text = "一、总体情况\n来源：某某网\n规章\t1\n"
     assert [b.text for b in read_text(text).blocks if isinstance(b, Prose)] == ["一、总体情况", "来源:某某网"]

@@ -19,7 +19,10 @@ pipe).  The order is:
 ``page_number``           ``- 4 -``, ``第 4 页``: dropped
 ``bookmark``              a line that is only ``[bookmark: …]`` artefacts: dropped
 ``html_table``            a raw HTML table inside markdown (pandoc gfm): read by the HTML reader
+``box_table``             a box table (w3m ``┌──┬──┐``) read as a picture: its cells are the regions
+                          its walls close, merged cells and all
 ``grid_table``            a grid table (pandoc ``+---+``, w3m ``┌──┬──┐``): a row between borders
+``html_broken_tag``       lines broken inside a raw HTML tag (pandoc): one pipe row or prose line
 ``markdown_pipe_row``     a pipe row, also html2text's without outer pipes, also one whose cell
                           broke onto the next line
 ``tab_separated_row``     a line with TABs (pandas' index and column numbers dropped)
@@ -32,6 +35,8 @@ pipe).  The order is:
 ``space_aligned_table``   a table of space-aligned columns between dash borders (pandoc)
 ``space_columns_table``   a block of space-aligned columns without borders (inscriptis): read
                           only in a text whose every such block keeps its columns
+``bare_cell_row``         one cell per line without TABs (LibreOffice, docx2txt, mammoth, lynx):
+                          label lines, then the row's figures a line each
 ``heading``               a line that opens something (``一、``, ``（一）``, ``#`` …): prose
 ``prose``                 a run of ordinary lines: one prose block
 ========================  ===================================================================
@@ -60,7 +65,7 @@ from attrs import evolve
 from .._document import Block, Cell, Document, Prose, Row, Where
 from .._errors import Diagnostic, ReadError
 from .._figures import CellClass, cell_text, classify, nfkc, normalize
-from ._grid import split_cells
+from ._grid import GridCell, split_cells, table_rows
 
 __all__ = [
     "CONTINUATION_MAX",
@@ -109,9 +114,9 @@ _EMPHASIS = re.compile(r"^(\*\*|__)(.*)\1$")
 _SECTION = re.compile(
     r"^[^\S\t]*(?:#|[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]+[章节部分])"
 )
-#: a line that may open something (a heading, an item, a bracket, a caption): it stands alone;
-#: a run of other lines is one prose block
-_OPENS = re.compile(r"^\s*(?:[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}\s*[、.．:：)）])")
+#: a line that may open something (a heading, an item, a bracket, a caption, markdown emphasis:
+#: mammoth's ``__二、主动公开…__``): it stands alone; a run of other lines is one prose block
+_OPENS = re.compile(r"^\s*(?:__|[#*>\-+\[(（【〔《第]|[一二三四五六七八九十百\d０-９]{1,3}\s*[、.．:：)）])")
 #: how a label's item number goes on (``8`` / empty line / ``.属于…``): not a figure's end
 _NUMBERING_GOES_ON = ".．、)）"
 #: pandas' column numbers, as cell texts
@@ -197,6 +202,18 @@ class State:
     #: whether the text keeps its tables' columns (None: not looked at yet), see
     #: :func:`space_columns_table`
     columns_kept: bool | None = None
+    #: no bare cell-per-line row starts before this line index (see :func:`bare_cell_row`)
+    no_bare_row: int = -1
+    #: the last bare cell-per-line row's last line index, and the run of rows it ends (each
+    #: row's figure count, -1 once warned; where; its text)
+    bare_row_end: int = -2
+    bare_run: list[tuple[int, Where, str]] = field(default_factory=list)
+    #: no box table starts before this line index (see :func:`box_table`)
+    no_box: int = -1
+    #: no line broken inside an HTML tag is read before this line index (see :func:`html_broken_tag`)
+    no_broken_tag: int = -1
+    #: the text has lost its grid: no (more) bare cell-per-line rows are read (None: not known yet)
+    bare_lost: bool | None = None
 
     def at(self, k: int) -> str | None:
         """The line ``k`` lines after the current one, None past the end."""
@@ -1291,6 +1308,381 @@ def grid_table(state: State) -> bool:
     return True
 
 
+#: how many label lines (column heads, then the row's labels) may stand before a bare
+#: cell-per-line row's figures: table 四's heads, one character a line, are about 60
+_BARE_HEAD_MAX = 120
+#: a bare cell's label line is short and no sentence
+_BARE_LABEL_MAX = 80
+_BARE_SENTENCE = re.compile(r"[。；！？;!?]")
+#: a label that opens a category (``三、``, ``（三）``) and one that opens an item in it
+#: (``（一）``, ``1.``): a row's two labels (``（三）不予公开`` / ``1.属于国家秘密``)
+_BARE_CATEGORY = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
+)
+_BARE_ITEM = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])")
+
+
+def _bare_kind(line: str) -> Literal["label", "figure", "blank", ""]:
+    """A line of a bare cell-per-line table: ``figure`` (a figure or mark alone), ``label``
+    (short text, no sentence), ``blank``, or "" (anything else: the table is not there)."""
+    if _is_blank(line):
+        return "blank"
+    if not _is_plain(line) or len(line) > 4 * _BARE_LABEL_MAX:
+        return ""
+    text = cell_text(line)
+    kind = classify(text)
+    if kind in ("number", "mark"):
+        return "figure"
+    if kind == "numbers":
+        return ""  # (figures between spaces: a PDF's text row, not a cell a line)
+    if kind != "text" or len(text) > _BARE_LABEL_MAX or _BARE_SENTENCE.search(text):
+        return ""
+    if _DASHES.match(line) or _GRID_BORDER.match(line) or _is_dropped(normalize(line)):
+        return ""  # (a table border, a page number: other rules' lines)
+    return "label"
+
+
+def bare_cell_row(state: State) -> bool:
+    """A row of a table written one cell per line without TABs (LibreOffice's text export,
+    docx2txt, mammoth's markdown, lynx): short label lines, then the row's figures, one a line
+    (empty lines between them are not cells: these converters put them between any two
+    cells, and may drop an empty cell's line).  The row's labels are its last label line, or
+    its last two when they are a category and an item in it (``（三）不予公开`` / ``1.属于国家
+    秘密``); the label lines before them are column heads, each a prose line.  A last label that
+    repeats a column head above it is one more head: the row has no label (table 四).
+
+    A blank cell may leave no trace here, so a row with fewer figures than the row before it
+    gets a warning (``bare-cell-row-short``); the model places its figures."""
+    lines = state.lines
+    n = len(lines)
+    i = state.i
+    if state.bare_lost is None:  # (a page break: a PDF's text, its cells in no table's order)
+        state.bare_lost = any("\f" in line for line in lines) or _is_pdf_row_text(lines)
+    if i < state.no_bare_row or state.bare_lost:
+        return False
+    labels: list[int] = []
+    j = i
+    kind = _bare_kind(lines[i])
+    while kind == "label" or kind == "blank":
+        if kind == "label":
+            labels.append(j)
+        j += 1
+        kind = _bare_kind(lines[j]) if j < n else ""
+    if kind != "figure" or not labels or labels[0] != i:
+        state.no_bare_row = j  # (no row from a line before j either)
+        return False
+    if len(labels) > _BARE_HEAD_MAX:  # (a row starts no further than that from its figures)
+        state.no_bare_row = labels[-_BARE_HEAD_MAX]
+        return False
+    figures: list[int] = []
+    while j < n:
+        kind = _bare_kind(lines[j])
+        if kind == "figure":
+            figures.append(j)
+        elif kind != "blank":
+            break
+        j += 1
+    if all(classify(cell_text(lines[k])) == "mark" for k in figures):
+        state.no_bare_row = j  # (marks alone, ``无`` under a heading: prose, not a row)
+        return False
+    texts = [cell_text(lines[k]) for k in labels]
+    own = 1
+    if len(labels) >= 2 and _BARE_CATEGORY.match(texts[-2]) and _BARE_ITEM.match(texts[-1]):
+        own = 2
+    if _only_blank(lines, state.bare_row_end + 1, i) and _bare_label_broken(texts, own):
+        _bare_grid_lost(state, i)
+        return False
+    if texts[-1] in texts[:-1]:
+        own = 0  # (a column head again, not a row's label)
+    heads = labels[: len(labels) - own]
+    for k in heads:
+        _prose_line(state, lines[k], k + 1)
+    first = labels[len(heads)] if own else figures[0]
+    last = figures[-1]
+    where = Where(line=first + 1, end_line=last + 1) if last != first else Where(line=first + 1)
+    # every cell at the row's first line: a warning on the row is on each of its figures
+    at = Where(line=first + 1)
+    cells = [Cell(texts[len(heads) + m], lines[k], at) for m, k in enumerate(labels[len(heads) :])]
+    cells += [Cell(cell_text(lines[k]), lines[k], at) for k in figures]
+    # (a row right after the one before, nothing but empty lines between: the same table's)
+    if heads or not _only_blank(lines, state.bare_row_end + 1, first):
+        state.bare_run = []
+    _add_row(state, cells, where, "bare-cell-per-line", loses_blanks=True)
+    state.bare_run.append((len(figures), where, "\n".join(lines[first : last + 1])[:200]))
+    _bare_short_rows(state)
+    state.bare_row_end = last
+    state.i = last + 1
+    return True
+
+
+def _bare_short_rows(state: State) -> None:
+    """Warn on each row of the current run of bare cell-per-line rows with fewer figures than
+    the run's longest (once per row): a blank cell may have left no trace."""
+    run = state.bare_run
+    most = max(count for count, _, _ in run)
+    for k, (count, where, raw) in enumerate(run):
+        if 0 <= count < most:
+            state.diagnostics.append(
+                Diagnostic(
+                    "bare-cell-row-short",
+                    f"a row of {count} figures among rows of {most}, one cell per line: a blank "
+                    "cell leaves no trace in this text, so its figures may be in the wrong columns",
+                    where.line,
+                    "warning",
+                    raw=raw,
+                    where=where,
+                )
+            )
+            run[k] = (-1, where, raw)  # (warned)
+
+
+def _bare_label_broken(texts: list[str], own: int) -> bool:
+    """Whether the label lines between two rows are a label broken over lines (a PDF's text
+    breaks a cell where its column ends: ``二、上年结转政府信息公开申请`` / ``数量``), not a row's
+    own labels (one line, or a category and an item) nor a new block's caption and heads (three
+    lines or more, opening with a caption, not with a bare number: ``三、`` / ``本年`` …)."""
+    if len(texts) == own:
+        return False
+    caption = (
+        len(texts) >= 3 and _OPENS.match(texts[0]) is not None and bool(_BARE_CATEGORY.sub("", texts[0]))
+    )
+    return not caption
+
+
+def _bare_grid_lost(state: State, i: int) -> None:
+    """From line ``i`` on, the text is read with no bare cell-per-line rows: an error says so."""
+    state.bare_lost = True
+    state.diagnostics.append(
+        Diagnostic(
+            "table-not-read",
+            "the text has lost the table's columns: a table cell is broken over lines (as in a "
+            "PDF's text), so its rows are not read from here on; read the document itself "
+            "(gongkai.read(<the PDF>))",
+            i + 1,
+            "error",
+            raw=state.lines[i][:200],
+            where=Where(line=i + 1),
+        )
+    )
+
+
+def _only_blank(lines: list[str], a: int, b: int) -> bool:
+    """Whether lines ``a`` to ``b`` (exclusive) are all empty (and ``a`` is a line)."""
+    return 0 <= a <= b and all(_is_blank(lines[k]) for k in range(a, b))
+
+
+#: box-drawing characters (w3m's tables): a box table's walls; never in a cell's text
+_BOX_CHARS = frozenset("─━═│┃║┌┐└┘├┤┬┴┼┏┓┗┛┣┫┳┻╋╔╗╚╝╠╣╦╩╬")
+#: the box characters that draw a row's edge (a horizontal wall)
+_BOX_ACROSS = frozenset("─━═")
+#: the box characters that draw a column's edge (a vertical wall, or a joint on one)
+_BOX_DOWN = _BOX_CHARS - _BOX_ACROSS
+#: the largest box table read as a picture (lines × the longest line's characters): a report's
+#: are some tens of thousands
+_BOX_MAX_CHARS = 2_000_000
+_BOX_TOP = re.compile(r"^\s*[┌┏╔][─━═┬┳╦]+[┐┓╗]\s*$")
+_BOX_BOTTOM = re.compile(r"^\s*[└┗╚][─━═┴┻╩]+[┘┛╝]\s*$")
+
+
+def _canvas(line: str) -> list[str]:
+    """A line as terminal columns: a wide character, then an empty column after it."""
+    out: list[str] = []
+    for ch in line:
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch)
+        if unicodedata.east_asian_width(ch) in ("W", "F") and ch not in _BOX_CHARS:
+            out.append("")
+    return out
+
+
+def _is_box_line(line: str) -> bool:
+    """A line of a box table: it opens and closes with a box character."""
+    s = line.strip()
+    return s[:1] in _BOX_CHARS and s[-1:] in _BOX_CHARS
+
+
+def box_table(state: State) -> bool:
+    """A box table (w3m's ``┌──┬──┐`` … ``└──┴──┘``), read as the picture it is: each cell is a
+    region the box characters wall in, its rows and columns the edges it spans (a cell merged
+    over rows has a wall under some columns only: ``│    ├────┼──``).  The cells go through
+    the grid reader (:func:`~gongkai._readers._grid.table_rows`): a label merged over rows
+    labels each of them, its rows' values are exactly their columns.  A box whose cells are
+    not walled in (no bottom border, a cell the walls do not close) is left to the other rules."""
+    lines = state.lines
+    n = len(lines)
+    top = state.i
+    if top < state.no_box or _BOX_TOP.match(lines[top]) is None:
+        return False
+    end = top + 1
+    while (
+        end < n
+        and end - top < _TABLE_MAX_LINES
+        and _is_box_line(lines[end])
+        and not _BOX_BOTTOM.match(lines[end])
+    ):
+        end += 1
+    box: tuple[list[list[GridCell]], list[tuple[int, int]]] | None = None
+    if (
+        end < n
+        and _BOX_BOTTOM.match(lines[end])
+        and (end - top + 1) * max(len(lines[k]) for k in range(top, end + 1)) <= _BOX_MAX_CHARS
+    ):
+        box = _box_cells(lines, top, end)
+    if box is None:
+        state.no_box = end  # (a box from a line before ``end`` ends there too: not tried again)
+        state.diagnostics.append(
+            Diagnostic(
+                "unread-content",
+                f"a box table (lines {top + 1}–{end + 1}) is not walled in as a grid of cells: "
+                "it is read line by line, and its figures may be missing",
+                top + 1,
+                "error",
+                raw=lines[top][:200],
+                where=Where(line=top + 1, end_line=end + 1),
+            )
+        )
+        return False
+    rows, spans = box
+    for row in table_rows(rows):
+        # (a row is where its own lines are, not where a label merged over it starts)
+        first, last = spans[(row.where.row or 1) - 1]
+        where = Where(line=first, end_line=last) if last != first else Where(line=first)
+        state.add(evolve(row, where=where), "grid")
+    state.last_row_end = end
+    state.i = end + 1
+    return True
+
+
+def _box_cells(
+    lines: list[str], top: int, end: int
+) -> tuple[list[list[GridCell]], list[tuple[int, int]]] | None:
+    """The cells of the box from line ``top`` to line ``end`` (its borders), as the grid
+    reader's source rows: each cell in the row (the lines between two walls across) where it
+    starts, with its spans; and each row's first and last line.  None when the box's cells are
+    not walled in."""
+    grid = [_canvas(lines[k]) for k in range(top, end + 1)]
+    height = len(grid)
+    width = max(len(g) for g in grid)
+    for g in grid:
+        g.extend([" "] * (width - len(g)))
+    # the columns' edges: where a wall goes down on some line; a line with a wall across ends a row
+    down = sorted({x for g in grid for x, ch in enumerate(g) if ch in _BOX_DOWN})
+    if len(down) < 2:
+        return None
+    col_of = {x: k for k, x in enumerate(down)}
+    left, right = down[0], down[-1]
+    # each line's row: the rows are the runs of lines without a wall across
+    after: list[int] = []  # the row of the first line without a wall across at or after y
+    before: list[int] = []  # the row of the last such line at or before y
+    band = -1
+    walls = [any(ch in _BOX_ACROSS for ch in g) for g in grid]
+    for y in range(height):
+        if not walls[y] and (y == 0 or walls[y - 1]):
+            band += 1
+        before.append(band)
+    band_count = band + 1
+    nxt = band_count
+    for y in range(height - 1, -1, -1):
+        if not walls[y]:
+            nxt = before[y]
+        after.append(nxt)
+    after.reverse()
+    seen = [[ch in _BOX_CHARS for ch in g] for g in grid]
+    rows: list[list[tuple[int, GridCell]]] = [[] for _ in range(band_count)]
+    # each region of other characters inside the outer walls is a cell (found top-left first)
+    for y in range(1, height - 1):
+        for x in range(left + 1, right):
+            if seen[y][x]:
+                continue
+            seen[y][x] = True
+            stack = [(y, x)]
+            points: list[tuple[int, int]] = []
+            while stack:
+                py, px = stack.pop()
+                points.append((py, px))
+                for qy, qx in ((py - 1, px), (py + 1, px), (py, px - 1), (py, px + 1)):
+                    if 0 < qy < height - 1 and left < qx < right and not seen[qy][qx]:
+                        seen[qy][qx] = True
+                        stack.append((qy, qx))
+            y0 = min(p[0] for p in points)
+            y1 = max(p[0] for p in points)
+            x0 = min(p[1] for p in points)
+            x1 = max(p[1] for p in points)
+            c0, c1 = col_of.get(x0 - 1), col_of.get(x1 + 1)
+            b0, b1 = after[y0], before[y1]
+            if c0 is None or c1 is None or len(points) != (y1 - y0 + 1) * (x1 - x0 + 1) or not 0 <= b0 <= b1:
+                return None  # (a region that is no rectangle between edges: not a box of cells)
+            text = " ".join("".join(grid[yy][x0 : x1 + 1]).strip() for yy in range(y0, y1 + 1))
+            where = Where(line=top + y0 + 1)
+            rows[b0].append((c0, GridCell(text, where, colspan=c1 - c0, rowspan=b1 - b0 + 1)))
+    spans = [(0, 0)] * band_count
+    for y in range(height):
+        if not walls[y]:
+            a, _ = spans[before[y]]
+            spans[before[y]] = (a or top + y + 1, top + y + 1)
+    return [[cell for _, cell in sorted(row, key=lambda p: p[0])] for row in rows], spans
+
+
+#: a line that ends inside an HTML tag (pandoc breaks a raw ``<span style=…>`` over lines)
+_TAG_OPEN_AT_END = re.compile(r"<[A-Za-z/][^<>]*$")
+#: how many lines one HTML tag, or one pipe row of them, may take
+_TAG_MAX_LINES = 60
+#: the tags a broken line's text is read without (as a cell's are)
+_TAGS = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>")
+
+
+def _ends_in_tag(line: str) -> bool:
+    """Whether ``line`` ends inside an HTML tag (``<span``, ``<span style="color:``)."""
+    return "<" in line and _TAG_OPEN_AT_END.search(line.rstrip()) is not None
+
+
+def html_broken_tag(state: State) -> bool:
+    """Lines that pandoc broke inside raw HTML tags (a Word-export page's ``<span`` /
+    ``style="…">一、总体情况</span>``), read as the one line they are: a pipe row (``| <span`` …
+    ``</span> |``: its cells hold the tags, read without them) or a prose line (tags dropped)."""
+    lines = state.lines
+    n = len(lines)
+    i = state.i
+    line = lines[i]
+    if i < state.no_broken_tag or not _ends_in_tag(line):
+        return False
+    row = line.lstrip().startswith("|")
+    if "|" in line and not row:
+        return False  # (a pipe row without outer pipes: markdown_pipe_row's)
+    j = i
+    while j + 1 < n and j - i < _TAG_MAX_LINES:
+        last = lines[j]
+        if not _ends_in_tag(last) and (not row or last.rstrip().endswith("|")):
+            break
+        if _is_blank(lines[j + 1]):
+            break
+        j += 1
+    last = lines[j]
+    if _ends_in_tag(last) or (row and not last.rstrip().endswith("|")):
+        state.no_broken_tag = j + 1  # (a line before this one ends the same way: not tried again)
+        return False
+    raw = "\n".join(lines[i : j + 1])
+    where = Where(line=i + 1, end_line=j + 1) if j > i else Where(line=i + 1)
+    state.i = j + 1
+    if not row:
+        text = normalize(_TAGS.sub("", raw))
+        if text and not _is_dropped(text):
+            state.add(Prose(text, raw, where))
+        return True
+    s = " ".join(raw.split("\n")).strip()[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    raws = s.split("|", MAX_CELLS)
+    if len(raws) > MAX_CELLS:
+        _too_many_cells(state, raw, where)
+        return True
+    cells = _split_cells(state, raws, Where(line=i + 1), pads=True)
+    if cells is not None:
+        _add_row(state, cells, where, "markdown", raw)
+    return True
+
+
 #: The layout rules, in the order they are tried at each line.
 _TABLE_OPEN = re.compile(r"<\s*table\b", re.I)
 _TABLE_CLOSE = re.compile(r"<\s*/\s*table\s*>", re.I)
@@ -1348,7 +1740,10 @@ RULES: tuple[LayoutRule, ...] = (
         kinds=_NOT_BLANK,
     ),
     # (a box table's border is a line of text: a prose block must stop before it)
+    LayoutRule("box_table", box_table, lambda line: _BOX_TOP.match(line) is not None, kinds=_TEXT),
     LayoutRule("grid_table", grid_table, lambda line: _GRID_BORDER.match(line) is not None, kinds=_NOT_BLANK),
+    # (a line that ends inside an HTML tag: a prose block stops before it)
+    LayoutRule("html_broken_tag", html_broken_tag, _ends_in_tag, kinds=frozenset({"pipe", "text"})),
     LayoutRule("markdown_pipe_row", markdown_pipe_row, kinds=frozenset({"pipe"})),
     LayoutRule("tab_separated_row", tab_separated_row, kinds=frozenset({"tab"})),
     # (a TAB alone is blank: it opens a row in some places, see _tab_alone_opens_row)
@@ -1359,6 +1754,7 @@ RULES: tuple[LayoutRule, ...] = (
     LayoutRule("wrapped_cell", wrapped_cell, kinds=_TEXT),
     LayoutRule("space_aligned_table", space_aligned_table, kinds=_TEXT),
     LayoutRule("space_columns_table", space_columns_table, kinds=_TEXT),
+    LayoutRule("bare_cell_row", bare_cell_row, kinds=_TEXT),
     LayoutRule("heading", heading, kinds=_TEXT),
     LayoutRule("prose", prose),
 )
