@@ -125,9 +125,9 @@ class _Builder:
             # a row printed over several lines: its parts joined while they fit the row; a
             # part past that (a stray line the grammar took for one) is set aside, not placed
             joined = [parts[0]]
-            for part in parts[1:]:
-                if sum(len(r.values) for r in joined) + len(part.values) <= width:
-                    joined.append(part)
+            for k, part in enumerate(parts[1:], 1):
+                if len(joined) == k and sum(len(r.values) for r in joined) + len(part.values) <= width:
+                    joined.append(part)  # (the parts next to each other, none set aside before)
                 else:
                     self.note(
                         "extra-cells",

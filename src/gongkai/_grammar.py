@@ -23,7 +23,7 @@ from functools import cache
 from attrs import frozen
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
-from lark.lexer import Lexer, LexerState, TerminalDef
+from lark.lexer import Lexer, TerminalDef
 from lark.load_grammar import FromPackageLoader
 from lark.parsers.lalr_interactive_parser import InteractiveParser  # documented: Lark.parse_interactive
 
@@ -87,9 +87,6 @@ class BlockLexer(Lexer):
     terminal a line matches, best first, for the parser driver to try in turn.
     """
 
-    #: Lark's custom-lexer interface 1: :meth:`lex` gets the lexer state and the parser state
-    __future_interface__ = 1
-
     def __init__(self, lexer_conf: object) -> None:
         # Lark hands a custom lexer its configuration, whose ``terminals`` are the grammar's
         self._rank(list(getattr(lexer_conf, "terminals", ())))
@@ -106,11 +103,9 @@ class BlockLexer(Lexer):
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             (t.name, re.compile(t.pattern.to_regexp(), _flags(t.pattern.flags))) for _, t in ranked
         ]
-        # per parser state, one pattern of the terminals it acts on, best first (as Lark's
-        # contextual lexer has a lexer per parser state).  A state's choices are one dict of the
-        # parse table for the parser's lifetime, so it is known by its identity (and kept alive
-        # next to its pattern); bounded by the number of the grammar's states.
-        self._contextual: dict[int, tuple[Mapping[str, object], re.Pattern[str]]] = {}
+        # per set of terminals a parser state acts on, one pattern of them all, best first (as
+        # Lark's contextual lexer has a lexer per parser state): bounded by the grammar's states
+        self._contextual: dict[tuple[str, ...], re.Pattern[str]] = {}
 
     def candidates(self, line: str, among: Container[str] | None = None) -> list[str]:
         """The terminals ``line`` matches as a whole, best first (only those ``among``, if given)."""
@@ -122,9 +117,10 @@ class BlockLexer(Lexer):
 
     def best(self, line: str, among: Mapping[str, object]) -> str | None:
         """The best terminal among ``among`` (a parser state's choices) that ``line`` matches."""
-        known = self._contextual.get(id(among))
-        if known is None or known[0] is not among:
-            pattern = re.compile(
+        key = tuple(among)
+        pattern = self._contextual.get(key)
+        if pattern is None:
+            pattern = self._contextual[key] = re.compile(
                 "|".join(
                     f"(?P<{name}>{p.pattern})"
                     for name, p in self.patterns
@@ -132,21 +128,19 @@ class BlockLexer(Lexer):
                 )
                 or "(?!)"
             )
-            known = self._contextual[id(among)] = (among, pattern)
-        pattern = known[1]
         m = pattern.fullmatch(line)
         return m.lastgroup if m is not None else None
 
-    def lex(self, lexer_state: LexerState, parser_state: object) -> Iterator[Token]:
-        """One token per line of ``lexer_state``'s text, of the best terminal it matches.
+    def lex(self, data: str) -> Iterator[Token]:  # type: ignore[override]  # Lark's documented form
+        """One token per line of ``data``, of the best terminal it matches.
 
-        Lark's interface for a custom lexer.  It does not know the parser's state, so a line
-        that fits several terminals gets the best one of all, and :meth:`Lark.parse` may then
-        fail where the template allows the line: gongkai parses with :func:`parse_blocks`,
-        which picks each line's terminal among those the parser's state accepts.
+        Lark's documented interface for a custom lexer (``lex(self, data)``).  It does not know
+        the parser's state, so a line that fits several terminals gets the best one of all, and
+        :meth:`Lark.parse` may then fail where the template allows the line: gongkai parses with
+        :func:`parse_blocks`, which picks each line's terminal among those the parser's state
+        accepts.
         """
-        text = str(lexer_state.text.text) if hasattr(lexer_state.text, "text") else str(lexer_state.text)
-        for number, line in enumerate(text.splitlines(keepends=True), 1):
+        for number, line in enumerate(str(data).splitlines(keepends=True), 1):
             found = self.candidates(line)
             yield Token(found[0] if found else "$UNKNOWN", line, line=number, column=1)
 

@@ -183,7 +183,18 @@ def _aligned(
             placed: Cells = tuple(c[at - first] if at >= first else None for at in positions)
             options.setdefault(_figures(placed), placed)
         placements = list(options.values())
-        if len(placements) == 1:
+        # a lone row's repeated figure read as a copy: nothing else says it is not a cell
+        guessed = alone and any(at >= first and c[at - first].text and at not in choices[0] for at in copies)
+        if guessed and len(placements) == 1:
+            out.append(
+                Placement(
+                    placements[0],
+                    doubtful=True,
+                    reason="the table's grid; a figure equal to its left neighbour read as a merged "
+                    "cell's copy (no other row tells whether it is a cell of its own)",
+                )
+            )
+        elif len(placements) == 1:
             out.append(Placement(placements[0], reason="the table's grid"))
         else:
             out.append(

@@ -202,12 +202,12 @@ class State:
     #: whether the text keeps its tables' columns (None: not looked at yet), see
     #: :func:`space_columns_table`
     columns_kept: bool | None = None
+    #: no space-columns table starts before this line index (see :func:`space_columns_table`)
+    no_columns: int = -1
     #: no bare cell-per-line row starts before this line index (see :func:`bare_cell_row`)
     no_bare_row: int = -1
-    #: the last bare cell-per-line row's last line index, and the run of rows it ends (each
-    #: row's figure count, -1 once warned; where; its text)
+    #: the last bare cell-per-line row's last line index
     bare_row_end: int = -2
-    bare_run: list[tuple[int, Where, str]] = field(default_factory=list)
     #: no box table starts before this line index (see :func:`box_table`)
     no_box: int = -1
     #: no line broken inside an HTML tag is read before this line index (see :func:`html_broken_tag`)
@@ -874,8 +874,16 @@ _COLUMNS_MAX_LINES = 500
 
 def _column_cells(line: str, metric: Callable[[str], int]) -> list[tuple[int, str]]:
     """A line's cells (runs of words one space apart), each with the column it starts at,
-    counted by ``metric`` (characters, or display columns)."""
-    return [(metric(line[: m.start()]), m.group()) for m in _SPACED_CELL.finditer(line)]
+    counted by ``metric`` (characters, or display columns; it adds up over pieces of a line,
+    so each piece is measured once)."""
+    out: list[tuple[int, str]] = []
+    col = 0  # the column of ``line[end]``
+    end = 0
+    for m in _SPACED_CELL.finditer(line):
+        col += metric(line[end : m.start()])
+        end = m.start()
+        out.append((col, m.group()))
+    return out
 
 
 def _has_figure(cells: Sequence[tuple[int, str]]) -> bool:
@@ -909,7 +917,7 @@ def _columns_kept(lines: Sequence[str]) -> bool:
         while end < n and lines[end] and _BOXES.search(lines[end]) is None:
             end += 1
         body = [j for j in range(k, end) if not _is_blank(lines[j])]
-        rows = [j for j in body if len(c := _column_cells(lines[j], len)) >= 2 and _has_figure(c)]
+        rows = {j for j in body if len(c := _column_cells(lines[j], len)) >= 2 and _has_figure(c)}
         # (a block of labels only, a menu, says nothing of the columns)
         multi = len(rows) + sum(1 for j in body if j not in rows and "  " in lines[j].strip())
         if (
@@ -965,7 +973,7 @@ def space_columns_table(state: State) -> bool:
     (a PDF's layout text) does not keep such columns and is not read here."""
     lines = state.lines
     line = lines[state.i]
-    if "  " not in line.strip():
+    if "  " not in line.strip() or state.i < state.no_columns:
         return False
     if state.columns_kept is None:
         state.columns_kept = _columns_kept(lines)
@@ -974,13 +982,15 @@ def space_columns_table(state: State) -> bool:
     end = _columns_block(state)
     body = [j for j in range(state.i, end) if not _is_blank(lines[j])]
     multi = [j for j in body if len(_SPACED_CELL.findall(lines[j])) >= 2]
-    if len(multi) < 2:
-        return False
     # the columns' padding (a blank last cell is padded too): a PDF's layout text has none
-    if not any(lines[j] != lines[j].rstrip() for j in body):
-        return False
-    placed = _place_columns(body, lines, len) or _place_columns(body, lines, _display_width)
+    padded = any(lines[j] != lines[j].rstrip() for j in body)
+    placed = (
+        (_place_columns(body, lines, len) or _place_columns(body, lines, _display_width))
+        if len(multi) >= 2 and padded
+        else None
+    )
     if placed is None:
+        state.no_columns = end  # (nor from a line later in this block: looked at once)
         return False
     for j in body:
         texts = placed[j]
@@ -1207,9 +1217,9 @@ def pdf_text_row(state: State) -> bool:
     cells += [Cell(cell_text(f), f, at) for f in figures]
     where = Where(line=start + 1, end_line=end) if end > start + 1 else first
     row = _row(cells, _classes(cells), where)
-    state.i = end
     if row is None:
         return False
+    state.i = end
     state.add(evolve(row, loses_blanks=True), "space-separated")
     state.last_row_end = end - 1
     _note_spaced_rows(state, lines[j], at)
@@ -1278,7 +1288,8 @@ _GRID_EDGE = re.compile(r"[|│┃║]")
 
 
 def grid_table(state: State) -> bool:
-    """A grid table (pandoc's grid tables, w3m's box tables): rows between border lines, a
+    """A grid table (pandoc's grid tables; w3m's box tables that :func:`box_table` could not
+    read as walled-in cells): rows between border lines, a
     cell wrapped over its row's lines joined up (each line's n-th cell goes to the n-th column:
     the border's columns when every line has them all; a cell spanning columns shifts the
     cells after it, and the model places them)."""
@@ -1351,13 +1362,17 @@ def bare_cell_row(state: State) -> bool:
     秘密``); the label lines before them are column heads, each a prose line.  A last label that
     repeats a column head above it is one more head: the row has no label (table 四).
 
-    A blank cell may leave no trace here, so a row with fewer figures than the row before it
-    gets a warning (``bare-cell-row-short``); the model places its figures."""
+    A blank cell may leave no trace here: the row says so (``Row.loses_blanks``) and the model
+    places it only at exactly its width.  Read only in a text that has such rows at all (a run of
+    three or more figures a line under a label): a heading over a lone number (a page number, a
+    count) is no row."""
     lines = state.lines
     n = len(lines)
     i = state.i
     if state.bare_lost is None:  # (a page break: a PDF's text, its cells in no table's order)
-        state.bare_lost = any("\f" in line for line in lines) or _is_pdf_row_text(lines)
+        state.bare_lost = (
+            any("\f" in line for line in lines) or _is_pdf_row_text(lines) or not _has_bare_rows(lines)
+        )
     if i < state.no_bare_row or state.bare_lost:
         return False
     labels: list[int] = []
@@ -1404,36 +1419,26 @@ def bare_cell_row(state: State) -> bool:
     at = Where(line=first + 1)
     cells = [Cell(texts[len(heads) + m], lines[k], at) for m, k in enumerate(labels[len(heads) :])]
     cells += [Cell(cell_text(lines[k]), lines[k], at) for k in figures]
-    # (a row right after the one before, nothing but empty lines between: the same table's)
-    if heads or not _only_blank(lines, state.bare_row_end + 1, first):
-        state.bare_run = []
+    # (a blank cell may leave no trace here: the model places the row only at its full width)
     _add_row(state, cells, where, "bare-cell-per-line", loses_blanks=True)
-    state.bare_run.append((len(figures), where, "\n".join(lines[first : last + 1])[:200]))
-    _bare_short_rows(state)
     state.bare_row_end = last
     state.i = last + 1
     return True
 
 
-def _bare_short_rows(state: State) -> None:
-    """Warn on each row of the current run of bare cell-per-line rows with fewer figures than
-    the run's longest (once per row): a blank cell may have left no trace."""
-    run = state.bare_run
-    most = max(count for count, _, _ in run)
-    for k, (count, where, raw) in enumerate(run):
-        if 0 <= count < most:
-            state.diagnostics.append(
-                Diagnostic(
-                    "bare-cell-row-short",
-                    f"a row of {count} figures among rows of {most}, one cell per line: a blank "
-                    "cell leaves no trace in this text, so its figures may be in the wrong columns",
-                    where.line,
-                    "warning",
-                    raw=raw,
-                    where=where,
-                )
-            )
-            run[k] = (-1, where, raw)  # (warned)
+def _has_bare_rows(lines: Sequence[str]) -> bool:
+    """Whether the text has a run of three or more figures a line (empty lines between them
+    allowed): a table written one cell per line without TABs."""
+    run = 0
+    for line in lines:
+        kind = _bare_kind(line)
+        if kind == "figure":
+            run += 1
+            if run >= 3:
+                return True
+        elif kind != "blank":
+            run = 0
+    return False
 
 
 def _bare_label_broken(texts: list[str], own: int) -> bool:
@@ -1655,14 +1660,18 @@ def html_broken_tag(state: State) -> bool:
         last = lines[j]
         if not _ends_in_tag(last) and (not row or last.rstrip().endswith("|")):
             break
-        if _is_blank(lines[j + 1]):
-            break
+        if _is_blank(lines[j + 1]) or (not row and not _is_plain(lines[j + 1])):
+            break  # (a prose line goes on over plain lines only, never into a table's row)
         j += 1
     last = lines[j]
-    if _ends_in_tag(last) or (row and not last.rstrip().endswith("|")):
+    raw = "\n".join(lines[i : j + 1])
+    if (
+        _ends_in_tag(last)
+        or (row and not last.rstrip().endswith("|"))
+        or _TAG_OPEN_AT_END.search(raw.replace("\n", " ")) is not None  # (the tag never closes)
+    ):
         state.no_broken_tag = j + 1  # (a line before this one ends the same way: not tried again)
         return False
-    raw = "\n".join(lines[i : j + 1])
     where = Where(line=i + 1, end_line=j + 1) if j > i else Where(line=i + 1)
     state.i = j + 1
     if not row:
