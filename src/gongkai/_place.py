@@ -173,7 +173,7 @@ def _aligned(
     # and the table's own label columns left of them (a ranking: a renderer may use fewer)
     choices.sort(key=lambda positions: positions[0] < label_columns if positions else False)
     out: list[Placement | None] = []
-    for c in cells:
+    for r, c in zip(rows, cells, strict=True):
         if c is None:
             out.append(None)
             continue
@@ -182,6 +182,14 @@ def _aligned(
         for positions in choices:
             placed: Cells = tuple(c[at - first] if at >= first else None for at in positions)
             options.setdefault(_figures(placed), placed)
+        if r.width == g and r.trailing and not c[-1].text and first < lo:
+            # at the grid's width only by its trailing TAB's empty cell, and its cells begin
+            # left of the value columns: the TAB may be a stray one after a row that lost a
+            # cell at its start (a label's colspan pad)
+            shifted = c[:-1]
+            for positions in choices:
+                placed = tuple(shifted[at - first - 1] if at > first else None for at in positions)
+                options.setdefault(_figures(placed), placed)
         placements = list(options.values())
         # a lone row's repeated figure read as a copy: nothing else says it is not a cell
         guessed = alone and any(at >= first and c[at - first].text and at not in choices[0] for at in copies)
