@@ -1013,6 +1013,8 @@ def _spaced_row_split(line: str) -> tuple[str, list[str]] | None:
     if "\t" in line or "|" in line:
         return None
     words = line.split()
+    if len(words) < 2:  # (a label and a figure, or two figures, at the least)
+        return None
     k = len(words)
     while k > 0 and classify(cell_text(words[k - 1])) == "number":
         k -= 1
@@ -1088,13 +1090,21 @@ def _is_figure_line(line: str) -> bool:
     return _figure_words(line) is not None
 
 
+def _pdf_rows(state: State) -> bool:
+    """Whether the text is a PDF's with a table row per line (looked at once per text)."""
+    if state.pdf_rows is None:
+        state.pdf_rows = _is_pdf_row_text(state.lines)
+        state.pdf_tails = state.pdf_rows and _labels_follow(state.lines)
+    return state.pdf_rows
+
+
 def _is_pdf_row_text(lines: Sequence[str]) -> bool:
     """Whether a text is a PDF's text with a table row per line: at least a few lines of
     three figures or more, one or two spaces apart (a layout-keeping extraction sets them
     far apart, in columns it has lost)."""
     count = 0
     for line in lines:
-        if not line or line.isspace():
+        if line.count(" ") < 2:  # (three figures apart: two spaces at least; an empty line)
             continue
         split = _figure_words(line)
         if split is not None and len(split[1]) >= 3 and split[2] <= 2:
@@ -1162,10 +1172,7 @@ def pdf_text_row(state: State) -> bool:
     Read only in a text that has such rows (:func:`_is_pdf_row_text`).  A blank cell leaves no
     trace between spaces: the row says so (``Row.loses_blanks``) and the model places it only
     when its figures are exactly its columns."""
-    if state.pdf_rows is None:
-        state.pdf_rows = _is_pdf_row_text(state.lines)
-        state.pdf_tails = state.pdf_rows and _labels_follow(state.lines)
-    if not state.pdf_rows:
+    if not _pdf_rows(state):
         return False
     lines = state.lines
     n = len(lines)
@@ -1370,9 +1377,7 @@ def bare_cell_row(state: State) -> bool:
     n = len(lines)
     i = state.i
     if state.bare_lost is None:  # (a page break: a PDF's text, its cells in no table's order)
-        state.bare_lost = (
-            any("\f" in line for line in lines) or _is_pdf_row_text(lines) or not _has_bare_rows(lines)
-        )
+        state.bare_lost = any("\f" in line for line in lines) or _pdf_rows(state) or not _has_bare_rows(lines)
     if i < state.no_bare_row or state.bare_lost:
         return False
     labels: list[int] = []
@@ -1426,11 +1431,19 @@ def bare_cell_row(state: State) -> bool:
     return True
 
 
+#: how a figure or a not-applicable mark can start (before NFKC: full-width digits too)
+_FIGURE_HEADS = frozenset("0123456789０１２３４５６７８９+-－.．/／\\＼—–―×无不空nN")
+
+
 def _has_bare_rows(lines: Sequence[str]) -> bool:
     """Whether the text has a run of three or more figures a line (empty lines between them
     allowed): a table written one cell per line without TABs."""
     run = 0
     for line in lines:
+        head = line.lstrip()[:1]
+        if head and head not in _FIGURE_HEADS:  # (no figure nor mark starts so: a label, text)
+            run = 0
+            continue
         kind = _bare_kind(line)
         if kind == "figure":
             run += 1
