@@ -243,31 +243,39 @@ def test_a_once_check_is_evaluated(monkeypatch: pytest.MonkeyPatch) -> None:
     assert f.message.startswith("表三：")
 
 
+def _variant_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str, data_file: str, toml: str
+) -> None:
+    """A variant package on the import path: an empty module and one data file."""
+    folder = tmp_path / package
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    (folder / data_file).write_text(textwrap.dedent(toml), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
 def test_a_variant_whose_check_names_a_missing_row_fails_to_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    package = tmp_path / "broken_checks_variant"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "broken.toml").write_text(
-        textwrap.dedent(
-            """
-            [variant]
-            name = "broken-checks"
-            extends = "base.toml"
-            grammar = "base.lark"
+    _variant_package(
+        tmp_path,
+        monkeypatch,
+        "broken_checks_variant",
+        "broken.toml",
+        """
+        [variant]
+        name = "broken-checks"
+        extends = "base.toml"
+        grammar = "base.lark"
 
-            [[checks]]
-            rule = "R3"
-            table = "requests"
-            each = "column"
-            sum = ["granted", "refused.*"]
-            equals = ["total"]
-            """
-        ),
-        encoding="utf-8",
+        [[checks]]
+        rule = "R3"
+        table = "requests"
+        each = "column"
+        sum = ["granted", "refused.*"]
+        equals = ["total"]
+        """,
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(
         VariantError, match=r"broken\.toml: \[\[checks\]\] #1 \(rule R3\): 'sum': .*'refused\.\*'"
     ):
@@ -353,23 +361,20 @@ def test_column_labels_are_the_variants_data(tmp_path: Path, monkeypatch: pytest
     spec = gongkai.get_variant("2021").table("requests")
     assert spec is not None and spec.column_label("natural_person") == "自然人"
     assert spec.column_label("no_such_column") == "no_such_column"
-    pkg = tmp_path / "labels_variant"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("", encoding="utf-8")
-    (pkg / "labels.toml").write_text(
-        textwrap.dedent(
-            """\
-            [variant]
-            name = "labels"
-            extends = "base.toml"
-            grammar = "base.lark"
+    _variant_package(
+        tmp_path,
+        monkeypatch,
+        "labels_variant",
+        "labels.toml",
+        """
+        [variant]
+        name = "labels"
+        extends = "base.toml"
+        grammar = "base.lark"
 
-            [tables.requests]
-            column_labels = { natural_persons = "自然人" }
-            """
-        ),
-        encoding="utf-8",
+        [tables.requests]
+        column_labels = { natural_persons = "自然人" }
+        """,
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(VariantError, match=r"column_labels names 'natural_persons'"):
         Variant.from_package("labels_variant", "labels.toml")
