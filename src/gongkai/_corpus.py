@@ -202,7 +202,10 @@ class _Slot:
         if not self.tasks:
             self.started = time.monotonic()
         self.tasks.extend(batch)
-        self.conn.send(batch)
+        # a worker that has just died: _wait finds it, loses the file it was on and sends the
+        # rest of its tasks, this batch too, to another
+        with contextlib.suppress(OSError):
+            self.conn.send(batch)
 
     def stop(self, *, kill: bool) -> None:
         if kill:
